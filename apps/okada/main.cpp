@@ -1,0 +1,186 @@
+// okada: the platform's one lean binary. `okada serve` runs services, `okada migrate` applies their schema
+// migrations, `okada brain …` hands over to okada-brain (the binary that links LibTorch/XGBoost).
+
+#include <unistd.h>
+
+#include <cstring>
+#include <filesystem>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "okada/core/config.hpp"
+#include "okada/core/host.hpp"
+#include "okada/core/log.hpp"
+#include "okada/core/pg/migrations.hpp"
+#include "services.hpp"
+
+extern char** environ;
+
+namespace {
+
+constexpr const char* kMainHelp = R"(okada — quick commerce and delivery platform for Cameroon
+
+Usage: okada <command> [options]
+
+Commands:
+  serve      Run services over HTTP (all of them by default)
+  migrate    Apply the services' database migrations
+  config     Print the effective configuration and where each value comes from
+  version    Print the version
+  brain      AI Brain commands (training, evaluation), handled by okada-brain
+
+Run 'okada <command> --help' for a command's options.
+Configuration: built-in defaults < --config FILE (or OKADA_CONFIG) < OKADA_* environment variables.
+)";
+
+constexpr const char* kServeHelp = R"(Usage: okada serve [--services=a,b] [--config FILE]
+
+Runs the selected services in one process (all when --services is absent or 'all') and serves HTTP on
+http.host:http.port (OKADA_HTTP_HOST, OKADA_HTTP_PORT). Built-in endpoints: /healthz, /readyz, /metrics.
+SIGTERM or SIGINT drains: readiness goes off, new connections are refused, requests in flight finish
+(up to http.drain_timeout_ms), then the process exits with status 0.
+)";
+
+constexpr const char* kMigrateHelp = R"(Usage: okada migrate [--services=a,b] [--config FILE]
+
+Applies pending migrations of the selected services (all by default) to pg.url (OKADA_PG_URL), each in
+its own transaction, in version order. An already-applied migration that was edited is refused.
+)";
+
+constexpr const char* kConfigHelp = R"(Usage: okada config [--config FILE] [--keys]
+
+Prints the effective configuration (secrets masked) with the source of each value. With --keys, lists
+every known key with its environment variable, default and meaning.
+)";
+
+struct Args {
+  std::string command;
+  std::string config_file;
+  std::vector<std::string> services;
+  bool help = false;
+  bool keys = false;
+  std::vector<std::string> rest;
+};
+
+std::vector<std::string> SplitList(const std::string& s) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start <= s.size()) {
+    auto comma = s.find(',', start);
+    std::string item = s.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    if (!item.empty()) out.push_back(item);
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return out;
+}
+
+int Usage(const char* text, int code) {
+  (code == 0 ? std::cout : std::cerr) << text;
+  return code;
+}
+
+okada::Config LoadConfig(const Args& a) {
+  std::string file = a.config_file;
+  if (file.empty())
+    if (const char* env = std::getenv("OKADA_CONFIG")) file = env;
+  std::vector<std::string> env;
+  for (char** e = environ; *e; ++e) env.emplace_back(*e);
+  return okada::Config::Load(file, env);
+}
+
+std::vector<std::string> SelectedServices(const Args& a, const okada::Config& c) {
+  return a.services.empty() ? c.GetList("services") : a.services;
+}
+
+int Brain(int argc, char** argv) {
+  // okada-brain lives next to okada (installed) or in the build tree's sibling folder.
+  std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe");
+  for (auto candidate : {self.parent_path() / "okada-brain", self.parent_path().parent_path() / "okada-brain" / "okada-brain"}) {
+    if (std::filesystem::exists(candidate)) {
+      std::vector<char*> args;
+      std::string path = candidate.string();
+      args.push_back(path.data());
+      for (int i = 2; i < argc; ++i) args.push_back(argv[i]);
+      args.push_back(nullptr);
+      execv(path.c_str(), args.data());
+      std::cerr << "okada: cannot run " << path << ": " << std::strerror(errno) << "\n";
+      return 1;
+    }
+  }
+  std::cerr << "okada: okada-brain is not installed next to " << self.string()
+            << " (build it with: cmake --build --preset release --target okada-brain)\n";
+  return 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) return Usage(kMainHelp, 2);
+  Args a;
+  a.command = argv[1];
+  if (a.command == "brain") return Brain(argc, argv);
+  for (int i = 2; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg == "--help" || arg == "-h") a.help = true;
+    else if (arg == "--keys") a.keys = true;
+    else if (arg.rfind("--services=", 0) == 0) a.services = SplitList(arg.substr(11));
+    else if (arg == "--services" && i + 1 < argc) a.services = SplitList(argv[++i]);
+    else if (arg.rfind("--config=", 0) == 0) a.config_file = arg.substr(9);
+    else if (arg == "--config" && i + 1 < argc) a.config_file = argv[++i];
+    else {
+      std::cerr << "okada " << a.command << ": unknown option '" << arg << "' (see okada " << a.command
+                << " --help)\n";
+      return 2;
+    }
+  }
+
+  try {
+    if (a.command == "help" || a.command == "--help" || a.command == "-h") return Usage(kMainHelp, 0);
+    if (a.command == "version" || a.command == "--version") {
+      if (a.help) return Usage("Usage: okada version\n\nPrints the version of this binary.\n", 0);
+      std::cout << "okada " << OKADA_VERSION << "\n";
+      return 0;
+    }
+    if (a.command == "config") {
+      if (a.help) return Usage(kConfigHelp, 0);
+      if (a.keys) {
+        for (const auto& k : okada::Config::Schema())
+          std::cout << k.name << "  (" << okada::EnvNameFor(k.name) << ", default '" << k.default_value
+                    << "')\n    " << k.help << "\n";
+        return 0;
+      }
+      std::cout << LoadConfig(a).Describe();
+      return 0;
+    }
+    if (a.command == "serve") {
+      if (a.help) return Usage(kServeHelp, 0);
+      okada::Config config = LoadConfig(a);
+      okada::Host host(config, okada::app::Catalogue());
+      return host.Run(SelectedServices(a, config));
+    }
+    if (a.command == "migrate") {
+      if (a.help) return Usage(kMigrateHelp, 0);
+      okada::Config config = LoadConfig(a);
+      okada::Host host(config, okada::app::Catalogue());
+      auto sets = host.MigrationsOf(SelectedServices(a, config));
+      auto report = okada::pg::Migrate(config.GetString("pg.url"), sets,
+                                       [](const std::string& line) { std::cout << "okada migrate: " << line << "\n"; });
+      std::cout << "okada migrate: " << report.applied.size() << " applied, " << report.up_to_date
+                << " already up to date (" << sets.size() << " services)\n";
+      return 0;
+    }
+    std::cerr << "okada: unknown command '" << a.command << "'\n\n";
+    return Usage(kMainHelp, 2);
+  } catch (const okada::ConfigError& e) {
+    std::cerr << "okada: configuration error: " << e.what() << "\n";
+    return 78;  // EX_CONFIG
+  } catch (const okada::pg::MigrationError& e) {
+    std::cerr << "okada migrate: " << e.what() << "\n";
+    return 1;
+  } catch (const std::exception& e) {
+    std::cerr << "okada: " << e.what() << "\n";
+    return 1;
+  }
+}

@@ -1,0 +1,63 @@
+#pragma once
+/// The I/O threads. Okada runs one io_context per thread ("shard"), shared-nothing: every connection, pool
+/// connection and Redis connection belongs to one shard and is only touched from that shard's thread, so
+/// none of them needs a lock (see docs/adr/0002-shard-per-thread.md).
+
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <thread>
+#include <vector>
+
+namespace boost::asio {
+class io_context;
+}
+
+namespace okada {
+
+class IoPool {
+ public:
+  explicit IoPool(std::size_t threads);
+  ~IoPool();
+  IoPool(const IoPool&) = delete;
+  IoPool& operator=(const IoPool&) = delete;
+
+  std::size_t size() const noexcept { return contexts_.size(); }
+  boost::asio::io_context& context(std::size_t shard) noexcept { return *contexts_[shard]; }
+
+  /// Starts one thread per shard; returns at once. Each context is kept alive by a work guard until Stop().
+  void Start();
+  /// Lets the contexts finish (work guards released) and stops them; joins the threads. Idempotent.
+  void Stop();
+  /// Runs `fn` on every shard's thread and waits for all (start-up/shut-down work).
+  void RunOnEach(const std::function<void(std::size_t shard)>& fn);
+
+  /// The shard index of the calling thread, or -1 when it is not an I/O thread.
+  static int CurrentShard() noexcept;
+
+ private:
+  std::vector<std::unique_ptr<boost::asio::io_context>> contexts_;
+  std::vector<std::thread> threads_;
+  struct Guards;
+  std::unique_ptr<Guards> guards_;
+};
+
+/// One T per shard, reached from the current I/O thread without locking.
+template <typename T>
+class PerShard {
+ public:
+  PerShard() = default;
+  void Add(std::unique_ptr<T> t) { items_.push_back(std::move(t)); }
+  T& Local() const { return *items_[static_cast<std::size_t>(CurrentOrZero())]; }
+  T& At(std::size_t i) const { return *items_[i]; }
+  std::size_t size() const noexcept { return items_.size(); }
+
+ private:
+  static int CurrentOrZero() noexcept {
+    int s = IoPool::CurrentShard();
+    return s < 0 ? 0 : s;
+  }
+  std::vector<std::unique_ptr<T>> items_;
+};
+
+}  // namespace okada

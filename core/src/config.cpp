@@ -1,0 +1,239 @@
+#include "okada/core/config.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+namespace okada {
+namespace {
+
+std::string Cores() { return std::to_string(std::max(1u, std::thread::hardware_concurrency())); }
+
+std::vector<ConfigKey> BuildSchema() {
+  using T = ConfigType;
+  return {
+      {"http.host", T::kString, "127.0.0.1", 0, 0, "address to listen on"},
+      {"http.port", T::kInt, "8080", 0, 65535, "TCP port (0 = any free port)"},
+      {"http.io_threads", T::kInt, Cores(), 1, 256, "I/O threads (default: number of cores)"},
+      {"http.header_limit", T::kBytes, "16384", 1024, 1 << 20, "largest request header block, bytes (431 above)"},
+      {"http.body_limit", T::kBytes, "1048576", 0, 64 << 20, "largest request body, bytes (413 above)"},
+      {"http.read_timeout_ms", T::kDurationMs, "10000", 100, 600000, "time to read one whole request"},
+      {"http.idle_timeout_ms", T::kDurationMs, "60000", 100, 3600000, "keep-alive idle time before closing"},
+      {"http.write_timeout_ms", T::kDurationMs, "30000", 100, 600000, "time to write one response"},
+      {"http.drain_timeout_ms", T::kDurationMs, "20000", 0, 600000, "on SIGTERM, time given to in-flight requests"},
+      {"http.request_deadline_ms", T::kDurationMs, "2000", 10, 600000, "default deadline of a request"},
+      {"http.gzip_min_bytes", T::kBytes, "1024", 0, INT64_MAX, "compress responses at least this large"},
+      {"http.max_connections", T::kInt, "20000", 1, 1000000, "open connections beyond this are refused"},
+      {"http.cors_origins", T::kList, "http://localhost:3000", 0, 0, "allowed CORS origins, comma separated"},
+      {"log.level", T::kString, "info", 0, 0, "trace, debug, info, warn, error", {"trace", "debug", "info", "warn", "error", "off"}},
+      {"log.access", T::kBool, "true", 0, 0, "one JSON line per request"},
+      {"pg.url", T::kString, "postgresql://postgres@127.0.0.1:55432/okada", 0, 0, "PostgreSQL connection URI"},
+      {"pg.pool_size", T::kInt, "16", 1, 1000, "connections in the pool (split across I/O threads)"},
+      {"pg.acquire_timeout_ms", T::kDurationMs, "1000", 1, 60000, "wait for a free connection at most this long"},
+      {"pg.connect_timeout_ms", T::kDurationMs, "1000", 10, 60000, "time to open one connection"},
+      {"pg.statement_timeout_ms", T::kDurationMs, "5000", 1, 3600000, "server-side cap on one statement"},
+      {"redis.url", T::kString, "redis://127.0.0.1:56379", 0, 0, "Redis address"},
+      {"redis.timeout_ms", T::kDurationMs, "500", 1, 60000, "deadline of one Redis command"},
+      {"redis.connect_timeout_ms", T::kDurationMs, "500", 1, 60000, "time to connect to Redis"},
+      {"services", T::kList, "all", 0, 0, "services this process runs (comma separated, or 'all')"},
+      {"services.remote", T::kList, "", 0, 0, "services reached over HTTP: name=http://host:port, comma separated"},
+      {"state.dir", T::kString, "", 0, 0, "local state (dev keys); default $XDG_STATE_HOME/okada"},
+      {"migrations.dir", T::kString, "", 0, 0, "root of the service migration folders; default: next to the binary's source tree"},
+  };
+}
+
+std::string Trim(std::string s) {
+  auto not_space = [](unsigned char c) { return !std::isspace(c); };
+  s.erase(s.begin(), std::find_if(s.begin(), s.end(), not_space));
+  s.erase(std::find_if(s.rbegin(), s.rend(), not_space).base(), s.end());
+  return s;
+}
+
+bool ParseInt(std::string_view s, std::int64_t& out) {
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+  return ec == std::errc() && p == s.data() + s.size();
+}
+
+// Accepts plain numbers and the suffixes a person would type: 10s, 500ms, 2m; 16k, 1M.
+bool ParseScaled(std::string_view s, ConfigType type, std::int64_t& out) {
+  std::size_t i = 0;
+  while (i < s.size() && (std::isdigit(static_cast<unsigned char>(s[i])) || (i == 0 && s[i] == '-'))) ++i;
+  if (i == 0) return false;
+  std::int64_t n = 0;
+  if (!ParseInt(s.substr(0, i), n)) return false;
+  std::string suffix(s.substr(i));
+  std::int64_t mult = 1;
+  if (type == ConfigType::kDurationMs) {
+    if (suffix.empty() || suffix == "ms") mult = 1;
+    else if (suffix == "s") mult = 1000;
+    else if (suffix == "m" || suffix == "min") mult = 60000;
+    else return false;
+  } else if (type == ConfigType::kBytes) {
+    if (suffix.empty()) mult = 1;
+    else if (suffix == "k" || suffix == "K" || suffix == "KiB") mult = 1024;
+    else if (suffix == "m" || suffix == "M" || suffix == "MiB") mult = 1024 * 1024;
+    else return false;
+  } else if (!suffix.empty()) {
+    return false;
+  }
+  out = n * mult;
+  return true;
+}
+
+}  // namespace
+
+const std::vector<ConfigKey>& Config::Schema() {
+  static const std::vector<ConfigKey> kSchema = BuildSchema();
+  return kSchema;
+}
+
+std::string EnvNameFor(std::string_view key) {
+  std::string env = "OKADA_";
+  for (char c : key) env.push_back(c == '.' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+  return env;
+}
+
+void Config::Set(const std::string& key, const std::string& raw_in, const std::string& source) {
+  const auto& schema = Schema();
+  auto it = std::find_if(schema.begin(), schema.end(), [&](const ConfigKey& k) { return k.name == key; });
+  if (it == schema.end()) throw ConfigError("unknown configuration key '" + key + "' (" + source + ")");
+  std::string raw = Trim(raw_in);
+  if (raw.size() >= 2 && raw.front() == '"' && raw.back() == '"') raw = raw.substr(1, raw.size() - 2);
+  Value v{raw, 0, source};
+  auto bad = [&](const std::string& why) {
+    return ConfigError("configuration key '" + key + "' (" + source + "): " + why + ", got '" + raw + "'");
+  };
+  switch (it->type) {
+    case ConfigType::kInt:
+    case ConfigType::kDurationMs:
+    case ConfigType::kBytes:
+      if (!ParseScaled(raw, it->type, v.number))
+        throw bad(it->type == ConfigType::kInt          ? "expected an integer"
+                  : it->type == ConfigType::kDurationMs ? "expected a duration such as 500ms, 10s or 2m"
+                                                        : "expected a size such as 512, 16k or 1M");
+      if (v.number < it->min || v.number > it->max)
+        throw bad("must be between " + std::to_string(it->min) + " and " + std::to_string(it->max));
+      break;
+    case ConfigType::kBool:
+      if (raw == "true" || raw == "1" || raw == "yes" || raw == "on") v.number = 1;
+      else if (raw == "false" || raw == "0" || raw == "no" || raw == "off") v.number = 0;
+      else throw bad("expected true or false");
+      break;
+    case ConfigType::kString:
+      if (!it->choices.empty() && std::find(it->choices.begin(), it->choices.end(), raw) == it->choices.end()) {
+        std::string list;
+        for (const auto& c : it->choices) list += (list.empty() ? "" : ", ") + c;
+        throw bad("expected one of " + list);
+      }
+      break;
+    case ConfigType::kList:
+      break;
+  }
+  values_[key] = std::move(v);
+}
+
+Config Config::Defaults(const std::map<std::string, std::string>& overrides) {
+  Config c;
+  for (const ConfigKey& k : Schema()) c.Set(k.name, k.default_value, "default");
+  for (const auto& [k, v] : overrides) c.Set(k, v, "override");
+  return c;
+}
+
+Config Config::Load(const std::string& file, const std::vector<std::string>& env) {
+  Config c = Defaults();
+  if (!file.empty()) {
+    std::ifstream in(file);
+    if (!in) throw ConfigError("cannot read configuration file '" + file + "'");
+    std::string line, section;
+    int lineno = 0;
+    while (std::getline(in, line)) {
+      ++lineno;
+      std::string where = "file:" + file + ":" + std::to_string(lineno);
+      // A '#' starts a comment unless inside quotes.
+      bool quoted = false;
+      for (std::size_t i = 0; i < line.size(); ++i) {
+        if (line[i] == '"') quoted = !quoted;
+        if (line[i] == '#' && !quoted) {
+          line.resize(i);
+          break;
+        }
+      }
+      line = Trim(line);
+      if (line.empty()) continue;
+      if (line.front() == '[') {
+        if (line.back() != ']') throw ConfigError("malformed section header (" + where + "): " + line);
+        section = Trim(line.substr(1, line.size() - 2));
+        continue;
+      }
+      auto eq = line.find('=');
+      if (eq == std::string::npos) throw ConfigError("expected 'key = value' (" + where + "): " + line);
+      std::string key = Trim(line.substr(0, eq));
+      if (!section.empty()) key = section + "." + key;
+      c.Set(key, line.substr(eq + 1), where);
+    }
+  }
+  // Environment variables outside the schema are refused too: a typo such as OKADA_HTTP_PROT must not be ignored.
+  // A few OKADA_* variables belong to the scripts, not the process; they are listed here.
+  static const std::vector<std::string> kScriptVars = {
+      "OKADA_ENV_NAME", "OKADA_RUN_DIR", "OKADA_PG_PORT", "OKADA_REDIS_PORT", "OKADA_DEV_ENV", "OKADA_CONFIG",
+      "OKADA_SKIP_FUZZ", "OKADA_FUZZ_SECONDS", "OKADA_TEST_PG_URL", "OKADA_TEST_REDIS_URL"};
+  for (const std::string& kv : env) {
+    if (kv.rfind("OKADA_", 0) != 0) continue;
+    auto eq = kv.find('=');
+    if (eq == std::string::npos) continue;
+    std::string name = kv.substr(0, eq);
+    if (std::find(kScriptVars.begin(), kScriptVars.end(), name) != kScriptVars.end()) continue;
+    const ConfigKey* match = nullptr;
+    for (const ConfigKey& k : Schema())
+      if (EnvNameFor(k.name) == name) match = &k;
+    if (!match) throw ConfigError("unknown configuration variable '" + name + "' (environment)");
+    c.Set(match->name, kv.substr(eq + 1), "env:" + name);
+  }
+  return c;
+}
+
+const Config::Value& Config::Find(std::string_view key, ConfigType type) const {
+  auto it = values_.find(key);
+  if (it == values_.end()) throw ConfigError("configuration key '" + std::string(key) + "' is not in the schema");
+  (void)type;
+  return it->second;
+}
+
+const std::string& Config::GetString(std::string_view key) const { return Find(key, ConfigType::kString).raw; }
+std::int64_t Config::GetInt(std::string_view key) const { return Find(key, ConfigType::kInt).number; }
+bool Config::GetBool(std::string_view key) const { return Find(key, ConfigType::kBool).number != 0; }
+std::chrono::milliseconds Config::GetDuration(std::string_view key) const {
+  return std::chrono::milliseconds(Find(key, ConfigType::kDurationMs).number);
+}
+std::vector<std::string> Config::GetList(std::string_view key) const {
+  std::vector<std::string> out;
+  std::stringstream ss(Find(key, ConfigType::kList).raw);
+  std::string item;
+  while (std::getline(ss, item, ',')) {
+    item = Trim(item);
+    if (!item.empty()) out.push_back(item);
+  }
+  return out;
+}
+const std::string& Config::SourceOf(std::string_view key) const { return Find(key, ConfigType::kString).source; }
+
+std::string Config::Describe() const {
+  std::string out;
+  for (const auto& [k, v] : values_) {
+    std::string shown = v.raw;
+    auto at = shown.find('@');
+    auto scheme = shown.find("://");
+    if (at != std::string::npos && scheme != std::string::npos && at > scheme) {
+      auto colon = shown.find(':', scheme + 3);
+      if (colon != std::string::npos && colon < at) shown.replace(colon + 1, at - colon - 1, "***");
+    }
+    if (k.find("password") != std::string::npos || k.find("secret") != std::string::npos) shown = "***";
+    out += k + " = " + shown + "  (" + v.source + ")\n";
+  }
+  return out;
+}
+
+}  // namespace okada

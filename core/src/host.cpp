@@ -1,0 +1,328 @@
+#include "okada/core/host.hpp"
+
+#include <csignal>
+#include <map>
+#include <pthread.h>
+#include <stdexcept>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/json.hpp>
+
+#include "okada/core/config.hpp"
+#include "okada/core/io.hpp"
+#include "okada/core/log.hpp"
+#include "okada/core/metrics.hpp"
+#include "okada/core/pg/migrations.hpp"
+#include "okada/core/pg/pg.hpp"
+#include "okada/core/redis/redis.hpp"
+
+namespace okada {
+
+namespace asio = boost::asio;
+constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
+
+std::vector<pg::Migration> Service::Migrations() const { return {}; }
+
+namespace {
+
+// Calls a service hosted in this process through the same pipeline as a network request (ids, deadline,
+// auth and rate-limit hooks, error mapping), without a socket.
+class InProcessTransport : public ServiceTransport {
+ public:
+  explicit InProcessTransport(http::Server& server) : server_(server) {}
+  asio::awaitable<http::ClientResponse> Call(http::ClientRequest request) override {
+    std::vector<std::pair<std::string_view, std::string_view>> headers;
+    for (const auto& [k, v] : request.headers) headers.emplace_back(k, v);
+    std::string deadline_ms = std::to_string(Remaining(request.deadline).count());
+    headers.emplace_back("X-Deadline-Ms", deadline_ms);
+    if (!request.request_id.empty()) headers.emplace_back("X-Request-Id", request.request_id);
+    http::Request req(request.method, request.url, std::move(headers), std::move(request.body));
+    req.set_remote_address("in-process");
+    http::Response res = co_await server_.Handle(req);
+    http::ClientResponse out;
+    out.status = res.status;
+    if (!res.content_type.empty()) out.headers.emplace_back("Content-Type", res.content_type);
+    for (auto& h : res.headers) out.headers.push_back(std::move(h));
+    out.body = std::move(res.body);
+    co_return out;
+  }
+
+ private:
+  http::Server& server_;
+};
+
+// Calls a service in another process over HTTP, with the calling shard's keep-alive pool.
+class HttpTransport : public ServiceTransport {
+ public:
+  HttpTransport(std::string base, IoPool& io) : base_(std::move(base)) {
+    for (std::size_t i = 0; i < io.size(); ++i) clients_.push_back(std::make_unique<http::Client>(io.context(i)));
+  }
+  asio::awaitable<http::ClientResponse> Call(http::ClientRequest request) override {
+    request.url = base_ + request.url;
+    int s = IoPool::CurrentShard();
+    co_return co_await clients_[s < 0 ? 0 : static_cast<std::size_t>(s)]->Send(std::move(request));
+  }
+
+ private:
+  std::string base_;
+  std::vector<std::unique_ptr<http::Client>> clients_;
+};
+
+}  // namespace
+
+struct Host::Impl {
+  const Config& config;
+  std::vector<ServiceFactory> catalogue;
+  std::unique_ptr<IoPool> io;
+  std::unique_ptr<Metrics> metrics;
+  std::unique_ptr<http::Router> router;
+  std::unique_ptr<http::Server> server;
+  std::unique_ptr<pg::Database> db;
+  std::unique_ptr<redis::Redis> redis;
+  std::vector<std::unique_ptr<Service>> services;  // in start order
+  std::vector<std::string> hosted;
+  std::map<std::string, std::unique_ptr<ServiceTransport>, std::less<>> transports;
+  std::vector<Job> jobs;
+  std::vector<asio::steady_timer*> job_timers;  // shard 0 only
+  std::atomic<bool> stopping{false};
+  bool started = false;
+  bool shut_down = false;
+  bool drained_ok = true;
+
+  explicit Impl(const Config& c, std::vector<ServiceFactory> cat) : config(c), catalogue(std::move(cat)) {}
+};
+
+namespace {
+
+asio::awaitable<void> RunJob(Host::Impl* h, std::size_t index) {
+  const Job& job = h->jobs[index];
+  asio::steady_timer timer(co_await asio::this_coro::executor);
+  h->job_timers.push_back(&timer);
+  while (!h->stopping.load()) {
+    timer.expires_after(job.interval);
+    co_await timer.async_wait(kTuple);
+    if (h->stopping.load()) break;
+    auto start = Clock::now();
+    try {
+      co_await job.run(Clock::now() + job.interval);
+    } catch (const std::exception& e) {
+      log::Warn("job.failed", {{"job", job.name}, {"error", e.what()}});
+    }
+    log::Debug("job.ran", {{"job", job.name}, {"ms", std::chrono::duration<double, std::milli>(Clock::now() - start).count()}});
+  }
+  std::erase(h->job_timers, &timer);
+}
+
+asio::awaitable<http::Response> Ready(Host::Impl* h, http::Request& req) {
+  boost::json::object checks;
+  bool ok = !h->server->draining();
+  checks["server"] = std::string_view(ok ? "ok" : "draining");
+  Deadline d = Cap(req.deadline(), std::chrono::milliseconds(800));
+  try {
+    co_await h->db->Local().Ping(d);
+    checks["postgres"] = "ok";
+  } catch (const std::exception& e) {
+    ok = false;
+    checks["postgres"] = e.what();
+  }
+  try {
+    std::vector<std::string> ping{std::string("PING")};  // (GCC 12: no string-literal init lists in coroutines)
+    auto reply = co_await h->redis->Local().Command(std::move(ping), d);
+    checks["redis"] = reply.is_error() ? reply.str : std::string("ok");
+    ok = ok && !reply.is_error();
+  } catch (const std::exception& e) {
+    ok = false;
+    checks["redis"] = e.what();
+  }
+  boost::json::object body;
+  body["status"] = std::string_view(ok ? "ready" : "not_ready");
+  body["checks"] = std::move(checks);
+  auto res = http::Response::Json(boost::json::serialize(body), ok ? 200 : 503);
+  res.Header("Cache-Control", "no-store");
+  co_return res;
+}
+
+}  // namespace
+
+// --- ServiceContext ----------------------------------------------------------------------------------------
+
+const Config& ServiceContext::config() const { return host_.impl_->config; }
+IoPool& ServiceContext::io() const { return *host_.impl_->io; }
+Metrics& ServiceContext::metrics() const { return *host_.impl_->metrics; }
+http::Router& ServiceContext::router() const { return *host_.impl_->router; }
+pg::Database& ServiceContext::db() const { return *host_.impl_->db; }
+redis::Redis& ServiceContext::redis() const { return *host_.impl_->redis; }
+void ServiceContext::AddJob(Job job) { host_.impl_->jobs.push_back(std::move(job)); }
+void ServiceContext::AddWebSocket(std::string path, http::WebSocketHandler handler) {
+  host_.impl_->server->AddWebSocket(std::move(path), std::move(handler));
+}
+void ServiceContext::SetAuthHook(http::Hook hook) { host_.impl_->server->SetAuthHook(std::move(hook)); }
+void ServiceContext::SetRateLimitHook(http::Hook hook) { host_.impl_->server->SetRateLimitHook(std::move(hook)); }
+
+ServiceTransport& ServiceContext::TransportTo(std::string_view service) {
+  auto& h = *host_.impl_;
+  if (auto it = h.transports.find(service); it != h.transports.end()) return *it->second;
+  if (std::find(h.hosted.begin(), h.hosted.end(), service) != h.hosted.end()) {
+    auto t = std::make_unique<InProcessTransport>(*h.server);
+    return *h.transports.emplace(std::string(service), std::move(t)).first->second;
+  }
+  for (const std::string& entry : h.config.GetList("services.remote")) {
+    auto eq = entry.find('=');
+    if (eq != std::string::npos && entry.substr(0, eq) == service) {
+      auto t = std::make_unique<HttpTransport>(entry.substr(eq + 1), *h.io);
+      return *h.transports.emplace(std::string(service), std::move(t)).first->second;
+    }
+  }
+  throw std::invalid_argument("service '" + std::string(service) +
+                              "' is neither hosted in this process nor listed in services.remote");
+}
+
+// --- Host ----------------------------------------------------------------------------------------------------
+
+Host::Host(const Config& config, std::vector<ServiceFactory> catalogue)
+    : impl_(std::make_unique<Impl>(config, std::move(catalogue))) {}
+
+Host::~Host() { Shutdown(); }
+
+std::vector<std::string> Host::Resolve(const std::vector<std::string>& selected) const {
+  std::vector<std::string> out;
+  bool all = selected.empty() || std::find(selected.begin(), selected.end(), "all") != selected.end();
+  for (const std::string& name : selected) {
+    if (name == "all") continue;
+    bool known = false;
+    for (const auto& f : impl_->catalogue) known |= f.name == name;
+    if (!known) {
+      std::string list;
+      for (const auto& f : impl_->catalogue) list += (list.empty() ? "" : ", ") + f.name;
+      throw std::invalid_argument("unknown service '" + name + "' (known: " + (list.empty() ? "none" : list) + ")");
+    }
+  }
+  // Catalogue order is start order, whatever order the user typed.
+  for (const auto& f : impl_->catalogue)
+    if (all || std::find(selected.begin(), selected.end(), f.name) != selected.end()) out.push_back(f.name);
+  return out;
+}
+
+std::vector<pg::MigrationSet> Host::MigrationsOf(const std::vector<std::string>& selected) const {
+  std::vector<pg::MigrationSet> sets;
+  for (const std::string& name : Resolve(selected))
+    for (const auto& f : impl_->catalogue)
+      if (f.name == name) sets.push_back(pg::MigrationSet{name, f.make()->Migrations()});
+  return sets;
+}
+
+void Host::Start(const std::vector<std::string>& selected) {
+  Impl& h = *impl_;
+  if (h.started) throw std::logic_error("host already started");
+  h.hosted = Resolve(selected);
+  log::Init(h.config.GetString("log.level"));
+
+  h.io = std::make_unique<IoPool>(static_cast<std::size_t>(h.config.GetInt("http.io_threads")));
+  h.metrics = std::make_unique<Metrics>();
+  h.router = std::make_unique<http::Router>();
+  h.server = std::make_unique<http::Server>(http::ServerOptions::FromConfig(h.config), *h.router, *h.metrics, *h.io);
+
+  pg::PoolOptions po;
+  po.conninfo = h.config.GetString("pg.url");
+  po.max_size = static_cast<std::size_t>(h.config.GetInt("pg.pool_size"));
+  po.acquire_timeout = h.config.GetDuration("pg.acquire_timeout_ms");
+  po.connect_timeout = h.config.GetDuration("pg.connect_timeout_ms");
+  po.statement_timeout = h.config.GetDuration("pg.statement_timeout_ms");
+  h.db = std::make_unique<pg::Database>(*h.io, po, h.metrics.get());
+  redis::Options ro = redis::Options::FromUrl(h.config.GetString("redis.url"));
+  ro.timeout = h.config.GetDuration("redis.timeout_ms");
+  ro.connect_timeout = h.config.GetDuration("redis.connect_timeout_ms");
+  h.redis = std::make_unique<redis::Redis>(*h.io, ro, h.metrics.get());
+
+  // Built-in endpoints of every process.
+  http::RouteOptions quiet;
+  quiet.quiet = true;
+  h.router->Add(http::Method::kGet, "/healthz",
+                http::SyncHandler([](http::Request&) { return http::Response::Json(R"({"status":"ok"})"); }), quiet);
+  Impl* self = &h;
+  h.router->Add(http::Method::kGet, "/readyz",
+                http::AsyncHandler([self](http::Request& r) { return Ready(self, r); }), quiet);
+  h.router->Add(http::Method::kGet, "/metrics", http::SyncHandler([self](http::Request&) {
+                  auto res = http::Response::Text(self->metrics->Render());
+                  res.content_type = "text/plain; version=0.0.4; charset=utf-8";
+                  return res;
+                }),
+                quiet);
+
+  ServiceContext ctx(*this);
+  for (const std::string& name : h.hosted) {
+    for (const auto& f : h.catalogue) {
+      if (f.name != name) continue;
+      auto svc = f.make();
+      log::Info("service.starting", {{"service", name}});
+      svc->Start(ctx);
+      h.services.push_back(std::move(svc));
+    }
+  }
+
+  h.io->Start();
+  h.server->Start();
+  for (std::size_t i = 0; i < h.jobs.size(); ++i)
+    asio::co_spawn(h.io->context(0), RunJob(&h, i), asio::detached);
+  h.started = true;
+  log::Info("host.listening", {{"port", static_cast<int>(h.server->port())},
+                               {"io_threads", static_cast<std::int64_t>(h.io->size())},
+                               {"services", static_cast<std::int64_t>(h.services.size())}});
+}
+
+int Host::Run(const std::vector<std::string>& selected) {
+  // Block the stop signals in every thread (the I/O threads inherit the mask); this thread waits for them.
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  Start(selected);
+  int sig = 0;
+  sigwait(&set, &sig);
+  log::Info("host.signal", {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"}});
+  bool clean = Shutdown();
+  log::Flush();
+  return clean ? 0 : 0;  // a drain that timed out is logged; stopping on request is still a normal exit
+}
+
+bool Host::Shutdown() {
+  Impl& h = *impl_;
+  if (!h.started || h.shut_down) return h.drained_ok;
+  h.shut_down = true;
+  auto drain = h.config.GetDuration("http.drain_timeout_ms");
+  log::Info("host.draining", {{"in_flight", static_cast<std::int64_t>(h.server->requests_in_flight())}});
+  h.server->BeginDrain();
+  h.drained_ok = h.server->WaitDrained(drain);
+  if (!h.drained_ok)
+    log::Warn("host.drain_timeout", {{"in_flight", static_cast<std::int64_t>(h.server->requests_in_flight())}});
+  h.stopping = true;
+  Impl* self = &h;
+  asio::post(h.io->context(0), [self] {
+    for (auto* t : self->job_timers) t->cancel();
+  });
+  for (auto it = h.services.rbegin(); it != h.services.rend(); ++it) {
+    log::Info("service.stopping", {{"service", (*it)->name()}});
+    (*it)->Stop();
+  }
+  h.io->Stop();
+  h.transports.clear();
+  h.services.clear();
+  h.redis.reset();
+  h.db.reset();
+  log::Info("host.stopped", {{"clean", h.drained_ok}});
+  return h.drained_ok;
+}
+
+std::uint16_t Host::port() const { return impl_->server ? impl_->server->port() : 0; }
+http::Server& Host::server() { return *impl_->server; }
+Metrics& Host::metrics() { return *impl_->metrics; }
+const Config& Host::config() const { return impl_->config; }
+
+}  // namespace okada
