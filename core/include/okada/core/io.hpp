@@ -42,22 +42,4 @@ class IoPool {
   std::unique_ptr<Guards> guards_;
 };
 
-/// One T per shard, reached from the current I/O thread without locking.
-template <typename T>
-class PerShard {
- public:
-  PerShard() = default;
-  void Add(std::unique_ptr<T> t) { items_.push_back(std::move(t)); }
-  T& Local() const { return *items_[static_cast<std::size_t>(CurrentOrZero())]; }
-  T& At(std::size_t i) const { return *items_[i]; }
-  std::size_t size() const noexcept { return items_.size(); }
-
- private:
-  static int CurrentOrZero() noexcept {
-    int s = IoPool::CurrentShard();
-    return s < 0 ? 0 : s;
-  }
-  std::vector<std::unique_ptr<T>> items_;
-};
-
 }  // namespace okada
