@@ -63,6 +63,9 @@ class HttpServerTest : public ::testing::Test {
                   return Response::Json(body + "]");
                 }));
     router_.Add(Method::kGet, "/v1/slow", AsyncHandler(SlowHandler));
+    router_.Add(Method::kGet, "/v1/echo-header", SyncHandler([](Request& r) {
+                  return Response::NoContent().Header("X-Echo", std::string(r.query_param("v").value_or("")));
+                }));
     router_.Add(Method::kGet, "/v1/boom", SyncHandler([](Request&) -> Response { throw std::runtime_error("secret"); }));
     ServerOptions o;
     o.port = 0;
@@ -149,6 +152,36 @@ TEST_F(HttpServerTest, ValidationErrorsNameTheFields) {
   auto bad = HttpCall(port_, "POST", "/v1/things", {}, "{not json");
   EXPECT_EQ(bad.status, 400);
   EXPECT_EQ(Problem(bad)["code"].as_string(), "MALFORMED_JSON");
+}
+
+TEST_F(HttpServerTest, HeaderValuesCannotInjectHeaders) {
+  auto raw = RawExchange(port_, "GET /v1/echo-header?v=a%0D%0AX-Evil:%201 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+                         std::chrono::seconds(5));
+  EXPECT_EQ(raw.data.rfind("HTTP/1.1 204", 0), 0u) << raw.data;
+  EXPECT_NE(raw.data.find("X-Echo: aX-Evil: 1\r\n"), std::string::npos) << raw.data;
+  EXPECT_EQ(raw.data.find("\r\nX-Evil"), std::string::npos) << raw.data;
+  EXPECT_EQ(raw.data.find("Content-Length"), std::string::npos) << "204 must not carry Content-Length";
+}
+
+TEST_F(HttpServerTest, Http10ClosesUnlessKeepAliveAsked) {
+  auto closed = RawExchange(port_, "GET /v1/things/a HTTP/1.0\r\n\r\n", std::chrono::seconds(5));
+  EXPECT_EQ(closed.data.rfind("HTTP/1.0 200", 0), 0u) << closed.data;
+  EXPECT_TRUE(closed.closed);
+  auto kept = RawExchange(port_, "GET /v1/things/a HTTP/1.0\r\nConnection: keep-alive\r\n\r\n",
+                          std::chrono::milliseconds(300));
+  EXPECT_NE(kept.data.find("Connection: keep-alive"), std::string::npos) << kept.data;
+  EXPECT_FALSE(kept.closed);
+}
+
+TEST_F(HttpServerTest, PipelinedRequestsAreAnsweredInOrder) {
+  std::string two = "GET /v1/things/one HTTP/1.1\r\nHost: x\r\n\r\nGET /v1/things/two HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+  auto raw = RawExchange(port_, two, std::chrono::seconds(5));
+  auto one_at = raw.data.find(R"({"id":"one"})");
+  auto two_at = raw.data.find(R"({"id":"two"})");
+  ASSERT_NE(one_at, std::string::npos) << raw.data;
+  ASSERT_NE(two_at, std::string::npos) << raw.data;
+  EXPECT_LT(one_at, two_at);
+  EXPECT_TRUE(raw.closed);
 }
 
 TEST_F(HttpServerTest, UnhandledExceptionIs500WithoutDetails) {

@@ -1,5 +1,5 @@
 // HTTP/1.1 + WebSocket server: the only translation unit that sees Beast's HTTP parser and WebSocket.
-// Session loop after Beast's advanced_server_flex_awaitable example: expires_after → read → handle → write,
+// Session loop after Beast's advanced_server_flex_awaitable example: read → handle → write,
 // errors as values, end of stream as ordinary control flow. Coroutines are free functions taking what they
 // need by value or pointer (GCC 12 miscompiles capturing coroutine lambdas).
 
@@ -7,8 +7,11 @@
 
 #include <zlib.h>
 
+#include <algorithm>
+#include <array>
 #include <atomic>
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
@@ -61,11 +64,18 @@ ServerOptions ServerOptions::FromConfig(const Config& c) {
 
 namespace {
 
-// One open connection, as the drain logic sees it. Lives in the session's coroutine frame and is touched
-// only from its shard's thread.
+// One open connection. Shared by its session coroutine and its watchdog; touched only from its shard's thread.
+// Timeouts are a deadline the session moves by writing a field (no timer operation per request): the watchdog
+// wakes every `tick` and cuts the connection off once the deadline has passed.
 struct Connection {
-  bool busy = false;
-  std::function<void()> cancel;
+  explicit Connection(tcp::socket s) : socket(std::move(s)), timer(socket.get_executor()) {}
+  tcp::socket socket;
+  asio::steady_timer timer;
+  Clock::time_point deadline = Clock::time_point::max();
+  bool busy = false;    // a request is being read, handled or answered (drain waits for it)
+  bool closed = false;  // the session is over; the watchdog stops
+  std::function<void()> cancel;  // drain: wake an idle connection so it closes (a WebSocket replaces it)
+  std::string head;              // response head buffer, reused across requests
 };
 
 struct Shard {
@@ -229,7 +239,7 @@ struct Server::Impl {
   }
 
   // Routing + CORS preflight. Returns the route, or null when `res` already holds the answer.
-  const http::Route* MatchRoute(Request& req, Response& res) {
+  const http::Route* MatchRoute(Request& req, Response& res, Match& m) {
     if (req.method() == Method::kOptions && req.header("Access-Control-Request-Method")) {
       Match m = router.Find(ParseMethod(*req.header("Access-Control-Request-Method")), req.path());
       res = Response::NoContent();
@@ -243,7 +253,6 @@ struct Server::Impl {
       }
       return nullptr;
     }
-    Match m = router.Find(req.method(), req.path());
     if (!m.route) {
       if (!m.allow.empty())
         throw std::move(Error(ErrorCode::kMethodNotAllowed, std::string(ToString(req.method())) + " is not allowed here")
@@ -290,20 +299,17 @@ struct Server::Impl {
 
   // The whole pipeline (middleware order in server.hpp). Sync routes with no hooks take HandleSync instead,
   // which is the same steps without a coroutine frame.
-  bool CanHandleSync(const Request& req) {
-    if (auth_hook || rate_hook) return false;
-    if (req.method() == Method::kOptions) return false;
-    Match m = router.Find(req.method(), req.path());
-    return m.route && m.route->sync;
+  bool CanHandleSync(const Request& req, const Match& m) const {
+    return !auth_hook && !rate_hook && req.method() != Method::kOptions && m.route && m.route->sync;
   }
 
-  Response HandleSync(Request& req) {
+  Response HandleSync(Request& req, Match& match) {
     auto start = Clock::now();
     Prepare(req);
     Response res;
     const http::Route* route = nullptr;
     try {
-      route = MatchRoute(req, res);
+      route = MatchRoute(req, res, match);
       if (route) res = route->sync(req);
     } catch (const Error& e) {
       res = Problem(e, req);
@@ -318,14 +324,14 @@ struct Server::Impl {
 
 namespace {
 
-asio::awaitable<Response> RunPipeline(Server::Impl* s, Request& req) {
+asio::awaitable<Response> RunPipeline(Server::Impl* s, Request& req, Match match) {
   auto start = Clock::now();
   s->Prepare(req);
   Response res;
   const Route* route = nullptr;
   std::optional<Error> error;
   try {
-    route = s->MatchRoute(req, res);
+    route = s->MatchRoute(req, res, match);
     std::optional<Response> early;
     if (route && s->auth_hook) early = co_await s->auth_hook(req, *route);
     if (route && !early && s->rate_hook) early = co_await s->rate_hook(req, *route);
@@ -346,50 +352,62 @@ asio::awaitable<Response> RunPipeline(Server::Impl* s, Request& req) {
   co_return res;
 }
 
-template <class Body>
-void FillResponse(bhttp::response<Body>& out, Response& res) {
-  out.set(bhttp::field::server, "okada");
-  out.set(bhttp::field::date, HttpDate());
-  if (!res.content_type.empty()) out.set(bhttp::field::content_type, res.content_type);
-  for (auto& [k, v] : res.headers) out.insert(k, v);
+// Appends a header line, dropping CR/LF so a value can never inject headers.
+void AppendHeader(std::string& out, std::string_view name, std::string_view value) {
+  out.append(name);
+  out.append(": ");
+  for (char c : value)
+    if (c != '\r' && c != '\n') out.push_back(c);
+  out.append("\r\n");
 }
 
-// Writes `res`. HEAD answers keep Content-Length but carry no body.
-asio::awaitable<bool> WriteResponse(Server::Impl* s, beast::tcp_stream& stream, Response& res, unsigned version,
-                                    bool keep_alive, bool head) {
-  stream.expires_after(s->opts.write_timeout);
-  if (head) {
-    bhttp::response<bhttp::empty_body> out{static_cast<bhttp::status>(res.status), version};
-    FillResponse(out, res);
-    out.content_length(res.body.size());
-    out.keep_alive(keep_alive);
-    auto [ec, n] = co_await bhttp::async_write(stream, out, kTuple);
-    co_return !ec;
+// Serialises the response head ourselves (one buffer, reused per connection) and writes head + body in one
+// gather write. HEAD answers keep Content-Length but carry no body; 1xx/204/304 carry neither.
+asio::awaitable<bool> WriteResponse(Server::Impl* s, Connection& c, Response& res, unsigned version, bool keep_alive,
+                                    bool head_only) {
+  std::string& h = c.head;
+  h.clear();
+  h.append(version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ");
+  h.append(std::to_string(res.status));
+  h.push_back(' ');
+  auto reason = bhttp::obsolete_reason(static_cast<bhttp::status>(res.status));
+  h.append(reason.data(), reason.size());
+  h.append("\r\nServer: okada\r\nDate: ");
+  h.append(HttpDate());
+  h.append("\r\n");
+  bool no_body = res.status < 200 || res.status == 204 || res.status == 304;
+  if (!res.content_type.empty() && !no_body) AppendHeader(h, "Content-Type", res.content_type);
+  for (const auto& [k, v] : res.headers) AppendHeader(h, k, v);
+  if (!no_body) {
+    h.append("Content-Length: ");
+    h.append(std::to_string(res.body.size()));
+    h.append("\r\n");
   }
-  bhttp::response<bhttp::string_body> out{static_cast<bhttp::status>(res.status), version};
-  FillResponse(out, res);
-  out.body() = std::move(res.body);
-  out.keep_alive(keep_alive);
-  out.prepare_payload();
-  auto [ec, n] = co_await bhttp::async_write(stream, out, kTuple);
+  if (!keep_alive) h.append("Connection: close\r\n");
+  else if (version == 10) h.append("Connection: keep-alive\r\n");
+  h.append("\r\n");
+  std::array<asio::const_buffer, 2> buffers{asio::buffer(h),
+                                            asio::buffer(res.body.data(), head_only || no_body ? 0 : res.body.size())};
+  c.deadline = Clock::now() + s->opts.write_timeout;
+  auto [ec, n] = co_await asio::async_write(c.socket, buffers, kTuple);
   co_return !ec;
 }
 
 // Answers a request the parser rejected (400, 413, 431); the connection closes afterwards.
-asio::awaitable<void> WriteParseError(Server::Impl* s, beast::tcp_stream& stream, ErrorCode code) {
+asio::awaitable<void> WriteParseError(Server::Impl* s, Connection& c, ErrorCode code) {
   s->parse_errors->Add();
   Request req;
   s->Prepare(req);
   Response res = s->Problem(Error(code), req);
   s->Finish(req, nullptr, res, Clock::now());
-  co_await WriteResponse(s, stream, res, 11, false, false);
+  co_await WriteResponse(s, c, res, 11, false, false);
 }
 
 // --- WebSocket ---------------------------------------------------------------------------------------------
 
 class WebSocketImpl : public WebSocket, public std::enable_shared_from_this<WebSocketImpl> {
  public:
-  explicit WebSocketImpl(beast::tcp_stream&& stream) : ws_(std::move(stream)) {}
+  explicit WebSocketImpl(tcp::socket&& socket) : ws_(std::move(socket)) {}
 
   asio::awaitable<std::optional<std::string>> Read() override {
     if (closed_) co_return std::nullopt;
@@ -415,7 +433,8 @@ class WebSocketImpl : public WebSocket, public std::enable_shared_from_this<WebS
   void Close() override {
     if (closed_) return;
     closed_ = true;
-    beast::get_lowest_layer(ws_).cancel();
+    boost::system::error_code ignored;
+    beast::get_lowest_layer(ws_).cancel(ignored);
   }
 
   static asio::awaitable<void> WriteLoop(std::shared_ptr<WebSocketImpl> self) {
@@ -429,19 +448,20 @@ class WebSocketImpl : public WebSocket, public std::enable_shared_from_this<WebS
     self->writing_ = false;
   }
 
-  websocket::stream<beast::tcp_stream>& stream() { return ws_; }
+  websocket::stream<tcp::socket>& stream() { return ws_; }
 
  private:
-  websocket::stream<beast::tcp_stream> ws_;
+  websocket::stream<tcp::socket> ws_;
   std::deque<std::string> queue_;
   bool writing_ = false;
   bool closed_ = false;
 };
 
-asio::awaitable<void> RunWebSocket(Server::Impl* s, Connection* conn, beast::tcp_stream stream,
-                                   bhttp::request<bhttp::string_body> upgrade, WebSocketHandler handler) {
-  stream.expires_never();  // the WebSocket has its own timeouts (pings)
-  auto ws = std::make_shared<WebSocketImpl>(std::move(stream));
+asio::awaitable<void> RunWebSocket(Server::Impl* s, Connection* conn, bhttp::request<bhttp::string_body> upgrade,
+                                   WebSocketHandler handler) {
+  // The WebSocket has its own timeouts (pings); the HTTP watchdog stands down.
+  conn->deadline = Clock::time_point::max();
+  auto ws = std::make_shared<WebSocketImpl>(std::move(conn->socket));
   conn->cancel = [w = ws.get()] { w->Close(); };
   ws->stream().set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
   ws->stream().read_message_max(64 * 1024);
@@ -466,31 +486,66 @@ asio::awaitable<void> RunWebSocket(Server::Impl* s, Connection* conn, beast::tcp
 
 // --- HTTP session ------------------------------------------------------------------------------------------
 
+asio::awaitable<void> Watchdog(std::shared_ptr<Connection> c, std::chrono::milliseconds tick) {
+  while (!c->closed) {
+    c->timer.expires_after(tick);
+    co_await c->timer.async_wait(kTuple);
+    if (c->closed) break;
+    if (Clock::now() >= c->deadline) {
+      boost::system::error_code ignored;
+      c->socket.cancel(ignored);  // pending reads/writes fail; the session closes the connection
+      c->deadline = Clock::time_point::max();
+    }
+  }
+}
+
+// Parses whatever is already buffered (usually the whole request), so most requests need no extra read.
+bool ParseBuffered(bhttp::request_parser<bhttp::string_body>& parser, beast::flat_buffer& buffer,
+                   beast::error_code& ec) {
+  while (buffer.size() > 0 && !parser.is_done()) {
+    std::size_t used = parser.put(buffer.data(), ec);
+    buffer.consume(used);
+    if (ec == bhttp::error::need_more) {
+      ec = {};
+      return false;
+    }
+    if (ec) return false;
+    if (used == 0) return false;
+  }
+  return parser.is_done();
+}
+
 asio::awaitable<void> RunSession(Server::Impl* s, std::size_t shard_index, tcp::socket socket) {
   Shard& shard = *s->shards[shard_index];
   boost::system::error_code ec0;
   auto ep = socket.remote_endpoint(ec0);
   std::string remote = ec0 ? std::string() : ep.address().to_string();
-  beast::tcp_stream stream(std::move(socket));
+  auto conn = std::make_shared<Connection>(std::move(socket));
+  Connection& c = *conn;
+  c.cancel = [&c] {
+    boost::system::error_code ignored;
+    c.socket.cancel(ignored);
+  };
+  shard.connections.insert(&c);
+  auto tick = std::clamp(std::min({s->opts.read_timeout, s->opts.idle_timeout, s->opts.write_timeout}) / 4,
+                         std::chrono::milliseconds(10), std::chrono::milliseconds(1000));
+  asio::co_spawn(c.socket.get_executor(), Watchdog(conn, tick), asio::detached);
   beast::flat_buffer buffer;
-  Connection conn;
-  conn.cancel = [&stream] { stream.cancel(); };
-  shard.connections.insert(&conn);
   bool first = true;
   bool upgraded = false;
 
   for (;;) {
     if (s->draining.load()) break;
-    conn.busy = false;
+    c.busy = false;
     if (buffer.size() == 0) {
-      // Wait for the next request's first byte: the idle timeout applies (the read timeout for a new connection).
-      stream.expires_after(first ? s->opts.read_timeout : s->opts.idle_timeout);
-      auto [ec, n] = co_await stream.async_read_some(buffer.prepare(4096), kTuple);
+      // Waiting for the next request: the idle timeout applies (the read timeout for a new connection).
+      c.deadline = Clock::now() + (first ? s->opts.read_timeout : s->opts.idle_timeout);
+      auto [ec, n] = co_await c.socket.async_read_some(buffer.prepare(4096), kTuple);
       if (ec) break;
       buffer.commit(n);
     }
     first = false;
-    conn.busy = true;
+    c.busy = true;
     s->in_flight.fetch_add(1);
     struct InFlight {
       Server::Impl* s;
@@ -498,19 +553,24 @@ asio::awaitable<void> RunSession(Server::Impl* s, std::size_t shard_index, tcp::
     } in_flight_guard{s};
 
     // From the first byte, the whole request must arrive within the read timeout (slow clients are cut off).
+    c.deadline = Clock::now() + s->opts.read_timeout;
     bhttp::request_parser<bhttp::string_body> parser;
     parser.header_limit(static_cast<std::uint32_t>(s->opts.header_limit));
     parser.body_limit(s->opts.body_limit);
-    stream.expires_after(s->opts.read_timeout);
-    auto [ec, n] = co_await bhttp::async_read(stream, buffer, parser, kTuple);
+    parser.eager(true);
+    beast::error_code ec;
+    if (!ParseBuffered(parser, buffer, ec) && !ec) {
+      auto [read_ec, n] = co_await bhttp::async_read(c.socket, buffer, parser, kTuple);
+      ec = read_ec;
+    }
     if (ec) {
       std::optional<ErrorCode> code;
       if (ec == bhttp::error::header_limit) code = ErrorCode::kHeadersTooLarge;
       else if (ec == bhttp::error::body_limit) code = ErrorCode::kPayloadTooLarge;
-      else if (ec != bhttp::error::end_of_stream && ec != beast::error::timeout && ec != asio::error::eof &&
+      else if (ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message && ec != asio::error::eof &&
                ec != asio::error::operation_aborted && ec != asio::error::connection_reset)
         code = ErrorCode::kBadRequest;
-      if (code) co_await WriteParseError(s, stream, *code);
+      if (code) co_await WriteParseError(s, c, *code);
       break;
     }
     auto& msg = parser.get();
@@ -522,35 +582,39 @@ asio::awaitable<void> RunSession(Server::Impl* s, std::size_t shard_index, tcp::
         if (p == path) handler = &h;
       if (handler) {
         upgraded = true;
-        co_await RunWebSocket(s, &conn, std::move(stream), parser.release(), *handler);
+        co_await RunWebSocket(s, &c, parser.release(), *handler);
         break;
       }
     }
 
     std::vector<std::pair<std::string_view, std::string_view>> headers;
-    headers.reserve(16);
+    headers.reserve(8);
     for (const auto& f : msg) headers.emplace_back(f.name_string(), f.value());
     Request req(ParseMethod(msg.method_string()), std::string(msg.target()), std::move(headers),
                 std::move(msg.body()));
     req.set_remote_address(remote);
     bool keep_alive = msg.keep_alive();
+    // Route once; a synchronous route with no hooks runs without a coroutine frame.
     // (No co_await inside a conditional expression: GCC 12 miscompiles it.)
+    Match match = s->router.Find(req.method(), req.path());
     Response res;
-    if (s->CanHandleSync(req)) {
-      res = s->HandleSync(req);
+    if (s->CanHandleSync(req, match)) {
+      res = s->HandleSync(req, match);
     } else {
-      res = co_await RunPipeline(s, req);
+      res = co_await RunPipeline(s, req, std::move(match));
     }
     keep_alive = keep_alive && !s->draining.load();
-    bool ok = co_await WriteResponse(s, stream, res, msg.version(), keep_alive, req.method() == Method::kHead);
+    bool ok = co_await WriteResponse(s, c, res, msg.version(), keep_alive, req.method() == Method::kHead);
     if (!ok || !keep_alive) break;
   }
 
-  shard.connections.erase(&conn);
+  shard.connections.erase(&c);
+  c.closed = true;
+  c.timer.cancel();
   if (!upgraded) {
     boost::system::error_code ignored;
-    stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
-    stream.socket().close(ignored);
+    c.socket.shutdown(tcp::socket::shutdown_send, ignored);
+    c.socket.close(ignored);
   }
   s->open.fetch_sub(1);
 }
@@ -644,6 +708,9 @@ bool Server::WaitDrained(std::chrono::milliseconds timeout) {
   return impl_->in_flight.load() == 0;
 }
 
-asio::awaitable<Response> Server::Handle(Request& request) { return RunPipeline(impl_.get(), request); }
+asio::awaitable<Response> Server::Handle(Request& request) {
+  Match match = impl_->router.Find(request.method(), request.path());
+  return RunPipeline(impl_.get(), request, std::move(match));
+}
 
 }  // namespace okada::http
