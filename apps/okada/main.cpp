@@ -97,7 +97,8 @@ std::vector<std::string> SelectedServices(const Args& a, const okada::Config& c)
 int Brain(int argc, char** argv) {
   // okada-brain lives next to okada (installed) or in the build tree's sibling folder.
   std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe");
-  for (auto candidate : {self.parent_path() / "okada-brain", self.parent_path().parent_path() / "okada-brain" / "okada-brain"}) {
+  for (auto candidate :
+       {self.parent_path() / "okada-brain", self.parent_path().parent_path() / "okada-brain" / "okada-brain"}) {
     if (std::filesystem::exists(candidate)) {
       std::vector<char*> args;
       std::string path = candidate.string();
@@ -123,15 +124,20 @@ int main(int argc, char** argv) {
   if (a.command == "brain") return Brain(argc, argv);
   for (int i = 2; i < argc; ++i) {
     std::string arg = argv[i];
-    if (arg == "--help" || arg == "-h") a.help = true;
-    else if (arg == "--keys") a.keys = true;
-    else if (arg.rfind("--services=", 0) == 0) a.services = SplitList(arg.substr(11));
-    else if (arg == "--services" && i + 1 < argc) a.services = SplitList(argv[++i]);
-    else if (arg.rfind("--config=", 0) == 0) a.config_file = arg.substr(9);
-    else if (arg == "--config" && i + 1 < argc) a.config_file = argv[++i];
+    if (arg == "--help" || arg == "-h")
+      a.help = true;
+    else if (arg == "--keys")
+      a.keys = true;
+    else if (arg.rfind("--services=", 0) == 0)
+      a.services = SplitList(arg.substr(11));
+    else if (arg == "--services" && i + 1 < argc)
+      a.services = SplitList(argv[++i]);
+    else if (arg.rfind("--config=", 0) == 0)
+      a.config_file = arg.substr(9);
+    else if (arg == "--config" && i + 1 < argc)
+      a.config_file = argv[++i];
     else {
-      std::cerr << "okada " << a.command << ": unknown option '" << arg << "' (see okada " << a.command
-                << " --help)\n";
+      std::cerr << "okada " << a.command << ": unknown option '" << arg << "' (see okada " << a.command << " --help)\n";
       return 2;
     }
   }
@@ -147,8 +153,8 @@ int main(int argc, char** argv) {
       if (a.help) return Usage(kConfigHelp, 0);
       if (a.keys) {
         for (const auto& k : okada::Config::Schema())
-          std::cout << k.name << "  (" << okada::EnvNameFor(k.name) << ", default '" << k.default_value
-                    << "')\n    " << k.help << "\n";
+          std::cout << k.name << "  (" << okada::EnvNameFor(k.name) << ", default '" << k.default_value << "')\n    "
+                    << k.help << "\n";
         return 0;
       }
       std::cout << LoadConfig(a).Describe();

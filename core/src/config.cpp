@@ -28,7 +28,13 @@ std::vector<ConfigKey> BuildSchema() {
       {"http.gzip_min_bytes", T::kBytes, "1024", 0, INT64_MAX, "compress responses at least this large"},
       {"http.max_connections", T::kInt, "20000", 1, 1000000, "open connections beyond this are refused"},
       {"http.cors_origins", T::kList, "http://localhost:3000", 0, 0, "allowed CORS origins, comma separated"},
-      {"log.level", T::kString, "info", 0, 0, "trace, debug, info, warn, error", {"trace", "debug", "info", "warn", "error", "off"}},
+      {"log.level",
+       T::kString,
+       "info",
+       0,
+       0,
+       "trace, debug, info, warn, error",
+       {"trace", "debug", "info", "warn", "error", "off"}},
       {"log.access", T::kBool, "true", 0, 0, "one JSON line per request"},
       {"pg.url", T::kString, "postgresql://postgres@127.0.0.1:55432/okada", 0, 0, "PostgreSQL connection URI"},
       {"pg.pool_size", T::kInt, "16", 1, 1000, "connections in the pool (split across I/O threads)"},
@@ -41,7 +47,8 @@ std::vector<ConfigKey> BuildSchema() {
       {"services", T::kList, "all", 0, 0, "services this process runs (comma separated, or 'all')"},
       {"services.remote", T::kList, "", 0, 0, "services reached over HTTP: name=http://host:port, comma separated"},
       {"state.dir", T::kString, "", 0, 0, "local state (dev keys); default $XDG_STATE_HOME/okada"},
-      {"migrations.dir", T::kString, "", 0, 0, "root of the service migration folders; default: next to the binary's source tree"},
+      {"migrations.dir", T::kString, "", 0, 0,
+       "root of the service migration folders; default: next to the binary's source tree"},
   };
 }
 
@@ -67,15 +74,23 @@ bool ParseScaled(std::string_view s, ConfigType type, std::int64_t& out) {
   std::string suffix(s.substr(i));
   std::int64_t mult = 1;
   if (type == ConfigType::kDurationMs) {
-    if (suffix.empty() || suffix == "ms") mult = 1;
-    else if (suffix == "s") mult = 1000;
-    else if (suffix == "m" || suffix == "min") mult = 60000;
-    else return false;
+    if (suffix.empty() || suffix == "ms")
+      mult = 1;
+    else if (suffix == "s")
+      mult = 1000;
+    else if (suffix == "m" || suffix == "min")
+      mult = 60000;
+    else
+      return false;
   } else if (type == ConfigType::kBytes) {
-    if (suffix.empty()) mult = 1;
-    else if (suffix == "k" || suffix == "K" || suffix == "KiB") mult = 1024;
-    else if (suffix == "m" || suffix == "M" || suffix == "MiB") mult = 1024 * 1024;
-    else return false;
+    if (suffix.empty())
+      mult = 1;
+    else if (suffix == "k" || suffix == "K" || suffix == "KiB")
+      mult = 1024;
+    else if (suffix == "m" || suffix == "M" || suffix == "MiB")
+      mult = 1024 * 1024;
+    else
+      return false;
   } else if (!suffix.empty()) {
     return false;
   }
@@ -118,9 +133,12 @@ void Config::Set(const std::string& key, const std::string& raw_in, const std::s
         throw bad("must be between " + std::to_string(it->min) + " and " + std::to_string(it->max));
       break;
     case ConfigType::kBool:
-      if (raw == "true" || raw == "1" || raw == "yes" || raw == "on") v.number = 1;
-      else if (raw == "false" || raw == "0" || raw == "no" || raw == "off") v.number = 0;
-      else throw bad("expected true or false");
+      if (raw == "true" || raw == "1" || raw == "yes" || raw == "on")
+        v.number = 1;
+      else if (raw == "false" || raw == "0" || raw == "no" || raw == "off")
+        v.number = 0;
+      else
+        throw bad("expected true or false");
       break;
     case ConfigType::kString:
       if (!it->choices.empty() && std::find(it->choices.begin(), it->choices.end(), raw) == it->choices.end()) {
@@ -178,8 +196,8 @@ Config Config::Load(const std::string& file, const std::vector<std::string>& env
   // Environment variables outside the schema are refused too: a typo such as OKADA_HTTP_PROT must not be ignored.
   // A few OKADA_* variables belong to the scripts, not the process; they are listed here.
   static const std::vector<std::string> kScriptVars = {
-      "OKADA_ENV_NAME", "OKADA_RUN_DIR", "OKADA_PG_PORT", "OKADA_REDIS_PORT", "OKADA_DEV_ENV", "OKADA_CONFIG",
-      "OKADA_SKIP_FUZZ", "OKADA_FUZZ_SECONDS", "OKADA_TEST_PG_URL", "OKADA_TEST_REDIS_URL"};
+      "OKADA_ENV_NAME", "OKADA_RUN_DIR",   "OKADA_PG_PORT",      "OKADA_REDIS_PORT",  "OKADA_DEV_ENV",
+      "OKADA_CONFIG",   "OKADA_SKIP_FUZZ", "OKADA_FUZZ_SECONDS", "OKADA_TEST_PG_URL", "OKADA_TEST_REDIS_URL"};
   for (const std::string& kv : env) {
     if (kv.rfind("OKADA_", 0) != 0) continue;
     auto eq = kv.find('=');

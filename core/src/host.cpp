@@ -1,8 +1,8 @@
 #include "okada/core/host.hpp"
 
+#include <pthread.h>
 #include <csignal>
 #include <map>
-#include <pthread.h>
 #include <stdexcept>
 
 #include <boost/asio/as_tuple.hpp>
@@ -114,7 +114,8 @@ asio::awaitable<void> RunJob(Host::Impl* h, std::size_t index) {
     } catch (const std::exception& e) {
       log::Warn("job.failed", {{"job", job.name}, {"error", e.what()}});
     }
-    log::Debug("job.ran", {{"job", job.name}, {"ms", std::chrono::duration<double, std::milli>(Clock::now() - start).count()}});
+    log::Debug("job.ran",
+               {{"job", job.name}, {"ms", std::chrono::duration<double, std::milli>(Clock::now() - start).count()}});
   }
   std::erase(h->job_timers, &timer);
 }
@@ -246,8 +247,8 @@ void Host::Start(const std::vector<std::string>& selected) {
   h.router->Add(http::Method::kGet, "/healthz",
                 http::SyncHandler([](http::Request&) { return http::Response::Json(R"({"status":"ok"})"); }), quiet);
   Impl* self = &h;
-  h.router->Add(http::Method::kGet, "/readyz",
-                http::AsyncHandler([self](http::Request& r) { return Ready(self, r); }), quiet);
+  h.router->Add(http::Method::kGet, "/readyz", http::AsyncHandler([self](http::Request& r) { return Ready(self, r); }),
+                quiet);
   h.router->Add(http::Method::kGet, "/metrics", http::SyncHandler([self](http::Request&) {
                   auto res = http::Response::Text(self->metrics->Render());
                   res.content_type = "text/plain; version=0.0.4; charset=utf-8";
@@ -268,8 +269,7 @@ void Host::Start(const std::vector<std::string>& selected) {
 
   h.io->Start();
   h.server->Start();
-  for (std::size_t i = 0; i < h.jobs.size(); ++i)
-    asio::co_spawn(h.io->context(0), RunJob(&h, i), asio::detached);
+  for (std::size_t i = 0; i < h.jobs.size(); ++i) asio::co_spawn(h.io->context(0), RunJob(&h, i), asio::detached);
   h.started = true;
   log::Info("host.listening", {{"port", static_cast<int>(h.server->port())},
                                {"io_threads", static_cast<std::int64_t>(h.io->size())},

@@ -25,12 +25,18 @@ std::shared_ptr<spdlog::logger> Logger() {
 
 spdlog::level::level_enum ToSpd(Level l) {
   switch (l) {
-    case Level::kTrace: return spdlog::level::trace;
-    case Level::kDebug: return spdlog::level::debug;
-    case Level::kInfo: return spdlog::level::info;
-    case Level::kWarn: return spdlog::level::warn;
-    case Level::kError: return spdlog::level::err;
-    case Level::kOff: return spdlog::level::off;
+    case Level::kTrace:
+      return spdlog::level::trace;
+    case Level::kDebug:
+      return spdlog::level::debug;
+    case Level::kInfo:
+      return spdlog::level::info;
+    case Level::kWarn:
+      return spdlog::level::warn;
+    case Level::kError:
+      return spdlog::level::err;
+    case Level::kOff:
+      return spdlog::level::off;
   }
   return spdlog::level::info;
 }
@@ -39,11 +45,21 @@ spdlog::level::level_enum ToSpd(Level l) {
 void AppendJsonEscaped(std::string& out, std::string_view s) {
   for (char c : s) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (static_cast<unsigned char>(c) < 0x20) {
           char buf[8];
@@ -58,11 +74,16 @@ void AppendJsonEscaped(std::string& out, std::string_view s) {
 
 void Init(std::string_view level) {
   Level l = Level::kInfo;
-  if (level == "trace") l = Level::kTrace;
-  else if (level == "debug") l = Level::kDebug;
-  else if (level == "warn") l = Level::kWarn;
-  else if (level == "error") l = Level::kError;
-  else if (level == "off") l = Level::kOff;
+  if (level == "trace")
+    l = Level::kTrace;
+  else if (level == "debug")
+    l = Level::kDebug;
+  else if (level == "warn")
+    l = Level::kWarn;
+  else if (level == "error")
+    l = Level::kError;
+  else if (level == "off")
+    l = Level::kOff;
   g_level.store(static_cast<int>(l));
   Logger();
 }

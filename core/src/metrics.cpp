@@ -32,10 +32,17 @@ Metrics::Series& Metrics::Get(const std::string& name, const std::string& help, 
   auto s = std::make_unique<Series>();
   s->labels = labels;
   switch (kind) {
-    case Kind::kCounter: s->counter = std::make_unique<Counter>(); break;
-    case Kind::kGauge: s->gauge = std::make_unique<Gauge>(); break;
-    case Kind::kHistogram: s->histogram = std::make_unique<Histogram>(); break;
-    case Kind::kCallback: break;
+    case Kind::kCounter:
+      s->counter = std::make_unique<Counter>();
+      break;
+    case Kind::kGauge:
+      s->gauge = std::make_unique<Gauge>();
+      break;
+    case Kind::kHistogram:
+      s->histogram = std::make_unique<Histogram>();
+      break;
+    case Kind::kCallback:
+      break;
   }
   fam->series.push_back(std::move(s));
   return *fam->series.back();
@@ -92,9 +99,15 @@ std::string Metrics::Render() const {
     out += "# HELP " + f->name + " " + f->help + "\n# TYPE " + f->name + " " + type + "\n";
     for (const auto& s : f->series) {
       switch (f->kind) {
-        case Kind::kCounter: out += f->name + LabelText(s->labels) + " " + std::to_string(s->counter->value()) + "\n"; break;
-        case Kind::kGauge: out += f->name + LabelText(s->labels) + " " + std::to_string(s->gauge->value()) + "\n"; break;
-        case Kind::kCallback: out += f->name + LabelText(s->labels) + " " + Num(s->callback ? s->callback() : 0) + "\n"; break;
+        case Kind::kCounter:
+          out += f->name + LabelText(s->labels) + " " + std::to_string(s->counter->value()) + "\n";
+          break;
+        case Kind::kGauge:
+          out += f->name + LabelText(s->labels) + " " + std::to_string(s->gauge->value()) + "\n";
+          break;
+        case Kind::kCallback:
+          out += f->name + LabelText(s->labels) + " " + Num(s->callback ? s->callback() : 0) + "\n";
+          break;
         case Kind::kHistogram: {
           std::uint64_t cumulative = 0;
           for (std::size_t i = 0; i < Histogram::kBounds.size(); ++i) {

@@ -88,8 +88,8 @@ TEST(Config, MalformedFileLinesAreErrors) {
 }
 
 TEST(Config, ListsAndRedaction) {
-  Config c = Config::Defaults({{"http.cors_origins", "https://a.cm, https://b.cm"},
-                               {"pg.url", "postgresql://okada:s3cret@db:5432/okada"}});
+  Config c = Config::Defaults(
+      {{"http.cors_origins", "https://a.cm, https://b.cm"}, {"pg.url", "postgresql://okada:s3cret@db:5432/okada"}});
   auto list = c.GetList("http.cors_origins");
   ASSERT_EQ(list.size(), 2u);
   EXPECT_EQ(list[1], "https://b.cm");

@@ -1,19 +1,18 @@
 // Whole-process behaviour: graceful drain on SIGTERM, PostgreSQL outage under load, readiness.
 // Runs core_test_server (a host with a probe service) and the real `okada serve` as child processes.
 
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 
 #include <atomic>
 #include <boost/json.hpp>
 #include <filesystem>
 #include <fstream>
-#include <regex>
 #include <sstream>
 #include <thread>
 
@@ -29,8 +28,8 @@ using test::HttpCall;
 class Child {
  public:
   Child(const std::string& binary, std::vector<std::string> args, const std::map<std::string, std::string>& env) {
-    log_ = std::filesystem::temp_directory_path() / ("okada_child_" + std::to_string(::getpid()) + "_" +
-                                                     std::to_string(counter_++) + ".log");
+    log_ = std::filesystem::temp_directory_path() /
+           ("okada_child_" + std::to_string(::getpid()) + "_" + std::to_string(counter_++) + ".log");
     pid_ = ::fork();
     if (pid_ == 0) {
       FILE* f = std::freopen(log_.c_str(), "w", stderr);
@@ -53,14 +52,13 @@ class Child {
     std::filesystem::remove(log_);
   }
   std::uint16_t WaitForPort() {
-    std::regex re(R"re("msg":"host.listening","port":(\d+))re");
+    const std::string marker = R"("msg":"host.listening","port":)";
     for (int i = 0; i < 600; ++i) {
-      std::ifstream in(log_);
-      std::stringstream ss;
-      ss << in.rdbuf();
-      std::smatch m;
-      std::string text = ss.str();
-      if (std::regex_search(text, m, re)) return static_cast<std::uint16_t>(std::stoi(m[1]));
+      std::string text = Log();
+      if (auto at = text.find(marker); at != std::string::npos) {
+        int port = std::atoi(text.c_str() + at + marker.size());
+        if (port > 0) return static_cast<std::uint16_t>(port);
+      }
       std::this_thread::sleep_for(50ms);
     }
     ADD_FAILURE() << "child never reported its port; its log:\n" << Log();
@@ -196,7 +194,8 @@ TEST(Host, PostgresOutageAnswers503WithinTheDeadlineAndRecovers) {
         auto start = std::chrono::steady_clock::now();
         try {
           auto r = HttpCall(port, "GET", "/test/db");
-          long ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
+          long ms =
+              std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
           max_ms = std::max(max_ms.load(), ms);
           if (ms > 4000) ++slow;
           if (r.status == 200) {
@@ -245,9 +244,9 @@ TEST(Host, PostgresOutageAnswers503WithinTheDeadlineAndRecovers) {
   EXPECT_EQ(slow.load(), 0) << "some request took longer than its deadline; max " << max_ms.load() << " ms";
   ASSERT_GE(recovered_after, 0) << "no successful request within 30 s after PostgreSQL came back";
   EXPECT_EQ(HttpCall(port, "GET", "/readyz").status, 200);
-  std::cout << "[ figure ] outage " << std::chrono::duration<double>(back - outage_start).count()
-            << " s; recovered " << recovered_after << " s after PostgreSQL was back; 503s during outage "
-            << unavailable_during_outage << "; slowest answer " << max_ms.load() << " ms\n";
+  std::cout << "[ figure ] outage " << std::chrono::duration<double>(back - outage_start).count() << " s; recovered "
+            << recovered_after << " s after PostgreSQL was back; 503s during outage " << unavailable_during_outage
+            << "; slowest answer " << max_ms.load() << " ms\n";
   ::testing::Test::RecordProperty("recovery_seconds", std::to_string(recovered_after));
   server.Signal(SIGTERM);
   EXPECT_EQ(server.Wait(10s), 0);

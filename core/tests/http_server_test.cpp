@@ -6,15 +6,15 @@
 #include <gtest/gtest.h>
 #include <zlib.h>
 
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/websocket.hpp>
 #include <boost/json.hpp>
-#include <netinet/in.h>
-#include <poll.h>
-#include <sys/socket.h>
 
 #include <thread>
 
@@ -66,7 +66,8 @@ class HttpServerTest : public ::testing::Test {
     router_.Add(Method::kGet, "/v1/echo-header", SyncHandler([](Request& r) {
                   return Response::NoContent().Header("X-Echo", std::string(r.query_param("v").value_or("")));
                 }));
-    router_.Add(Method::kGet, "/v1/boom", SyncHandler([](Request&) -> Response { throw std::runtime_error("secret"); }));
+    router_.Add(Method::kGet, "/v1/boom",
+                SyncHandler([](Request&) -> Response { throw std::runtime_error("secret"); }));
     ServerOptions o;
     o.port = 0;
     o.header_limit = 4096;
@@ -155,8 +156,9 @@ TEST_F(HttpServerTest, ValidationErrorsNameTheFields) {
 }
 
 TEST_F(HttpServerTest, HeaderValuesCannotInjectHeaders) {
-  auto raw = RawExchange(port_, "GET /v1/echo-header?v=a%0D%0AX-Evil:%201 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
-                         std::chrono::seconds(5));
+  auto raw =
+      RawExchange(port_, "GET /v1/echo-header?v=a%0D%0AX-Evil:%201 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+                  std::chrono::seconds(5));
   EXPECT_EQ(raw.data.rfind("HTTP/1.1 204", 0), 0u) << raw.data;
   EXPECT_NE(raw.data.find("X-Echo: aX-Evil: 1\r\n"), std::string::npos) << raw.data;
   EXPECT_EQ(raw.data.find("\r\nX-Evil"), std::string::npos) << raw.data;
@@ -167,14 +169,16 @@ TEST_F(HttpServerTest, Http10ClosesUnlessKeepAliveAsked) {
   auto closed = RawExchange(port_, "GET /v1/things/a HTTP/1.0\r\n\r\n", std::chrono::seconds(5));
   EXPECT_EQ(closed.data.rfind("HTTP/1.0 200", 0), 0u) << closed.data;
   EXPECT_TRUE(closed.closed);
-  auto kept = RawExchange(port_, "GET /v1/things/a HTTP/1.0\r\nConnection: keep-alive\r\n\r\n",
-                          std::chrono::milliseconds(300));
+  auto kept =
+      RawExchange(port_, "GET /v1/things/a HTTP/1.0\r\nConnection: keep-alive\r\n\r\n", std::chrono::milliseconds(300));
   EXPECT_NE(kept.data.find("Connection: keep-alive"), std::string::npos) << kept.data;
   EXPECT_FALSE(kept.closed);
 }
 
 TEST_F(HttpServerTest, PipelinedRequestsAreAnsweredInOrder) {
-  std::string two = "GET /v1/things/one HTTP/1.1\r\nHost: x\r\n\r\nGET /v1/things/two HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+  std::string two =
+      "GET /v1/things/one HTTP/1.1\r\nHost: x\r\n\r\nGET /v1/things/two HTTP/1.1\r\nHost: x\r\nConnection: "
+      "close\r\n\r\n";
   auto raw = RawExchange(port_, two, std::chrono::seconds(5));
   auto one_at = raw.data.find(R"({"id":"one"})");
   auto two_at = raw.data.find(R"({"id":"two"})");
@@ -193,10 +197,10 @@ TEST_F(HttpServerTest, UnhandledExceptionIs500WithoutDetails) {
 
 TEST_F(HttpServerTest, OversizeBodyIs413) {
   std::string body(4000, 'x');
-  auto raw = RawExchange(port_,
-                         "POST /v1/things HTTP/1.1\r\nHost: x\r\nContent-Length: " + std::to_string(body.size()) +
-                             "\r\n\r\n" + body,
-                         std::chrono::seconds(5));
+  auto raw = RawExchange(
+      port_,
+      "POST /v1/things HTTP/1.1\r\nHost: x\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body,
+      std::chrono::seconds(5));
   EXPECT_EQ(raw.data.rfind("HTTP/1.1 413", 0), 0u) << raw.data;
   EXPECT_NE(raw.data.find("PAYLOAD_TOO_LARGE"), std::string::npos);
   EXPECT_TRUE(raw.closed);
@@ -258,7 +262,8 @@ TEST_F(HttpServerTest, HeadHasLengthButNoBody) {
 
 TEST_F(HttpServerTest, CorsForAllowedOriginsOnly) {
   auto pre = HttpCall(port_, "OPTIONS", "/v1/things",
-                      {{"Origin", "https://merchant.okada.cm"}, {"Access-Control-Request-Method", "POST"},
+                      {{"Origin", "https://merchant.okada.cm"},
+                       {"Access-Control-Request-Method", "POST"},
                        {"Access-Control-Request-Headers", "content-type, authorization"}});
   EXPECT_EQ(pre.status, 204);
   EXPECT_EQ(pre.headers["access-control-allow-origin"], "https://merchant.okada.cm");

@@ -23,7 +23,8 @@ namespace asio = boost::asio;
 using namespace std::chrono_literals;
 using test::Await;
 
-const Statement kCreate{"t.create", "CREATE TABLE IF NOT EXISTS items (id bigint PRIMARY KEY, name text, price bigint)"};
+const Statement kCreate{"t.create",
+                        "CREATE TABLE IF NOT EXISTS items (id bigint PRIMARY KEY, name text, price bigint)"};
 const Statement kInsert{"t.insert", "INSERT INTO items (id, name, price) VALUES ($1, $2, $3)"};
 const Statement kGet{"t.get", "SELECT id, name, price FROM items WHERE id = $1"};
 const Statement kCount{"t.count", "SELECT count(*) AS n FROM items"};
@@ -227,8 +228,9 @@ TEST_F(MigrationsTest, AppliesInOrderOnceAndRecordsChecksums) {
   EXPECT_EQ(lines.size(), 2u);
   EXPECT_EQ(test::Psql(db_->url(), "SELECT count(*) FROM okada_meta.schema_migrations WHERE service = 'shop'"),
             std::vector<std::string>{"2"});
-  EXPECT_EQ(test::Psql(db_->url(), "SELECT checksum FROM okada_meta.schema_migrations WHERE version = 1"),
-            std::vector<std::string>{Sha256Hex("CREATE SCHEMA shop; CREATE TABLE shop.items (id bigint PRIMARY KEY);")});
+  EXPECT_EQ(
+      test::Psql(db_->url(), "SELECT checksum FROM okada_meta.schema_migrations WHERE version = 1"),
+      std::vector<std::string>{Sha256Hex("CREATE SCHEMA shop; CREATE TABLE shop.items (id bigint PRIMARY KEY);")});
   auto again = Migrate(db_->url(), {Set()});
   EXPECT_TRUE(again.applied.empty());
   EXPECT_EQ(again.up_to_date, 2u);

@@ -5,8 +5,8 @@
 namespace okada::http {
 
 namespace {
-constexpr std::array<std::string_view, 8> kMethodNames = {"GET",    "HEAD",    "POST",   "PUT",
-                                                         "PATCH",  "DELETE",  "OPTIONS", "OTHER"};
+constexpr std::array<std::string_view, 8> kMethodNames = {"GET",   "HEAD",   "POST",    "PUT",
+                                                          "PATCH", "DELETE", "OPTIONS", "OTHER"};
 
 int HexValue(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -55,8 +55,8 @@ std::optional<std::string> UrlDecode(std::string_view s) {
   return out;
 }
 
-Request::Request(Method method, std::string target,
-                 std::vector<std::pair<std::string_view, std::string_view>> headers, std::string body)
+Request::Request(Method method, std::string target, std::vector<std::pair<std::string_view, std::string_view>> headers,
+                 std::string body)
     : method_(method), target_(std::move(target)), headers_(std::move(headers)), body_(std::move(body)) {
   std::string_view t = target_;
   auto q = t.find('?');

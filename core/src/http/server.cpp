@@ -11,7 +11,6 @@
 #include <array>
 #include <atomic>
 #include <boost/asio/as_tuple.hpp>
-#include <boost/asio/write.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
@@ -19,6 +18,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
@@ -72,8 +72,8 @@ struct Connection {
   tcp::socket socket;
   asio::steady_timer timer;
   Clock::time_point deadline = Clock::time_point::max();
-  bool busy = false;    // a request is being read, handled or answered (drain waits for it)
-  bool closed = false;  // the session is over; the watchdog stops
+  bool busy = false;             // a request is being read, handled or answered (drain waits for it)
+  bool closed = false;           // the session is over; the watchdog stops
   std::function<void()> cancel;  // drain: wake an idle connection so it closes (a WebSocket replaces it)
   std::string head;              // response head buffer, reused across requests
 };
@@ -84,8 +84,8 @@ struct Shard {
 
 // Random ids without locks: a per-thread generator seeded once.
 std::string RandomHex(std::size_t bytes) {
-  thread_local std::mt19937_64 rng{std::random_device{}() ^
-                                   static_cast<std::uint64_t>(std::hash<std::thread::id>{}(std::this_thread::get_id()))};
+  thread_local std::mt19937_64 rng{
+      std::random_device{}() ^ static_cast<std::uint64_t>(std::hash<std::thread::id>{}(std::this_thread::get_id()))};
   static constexpr char kHex[] = "0123456789abcdef";
   std::string out(bytes * 2, '0');
   for (std::size_t i = 0; i < bytes; i += 8) {
@@ -192,7 +192,8 @@ struct Server::Impl {
     unmatched = &metrics.GetHistogram("okada_http_request_duration_seconds", "Time to answer a request, by route",
                                       {{"method", "ANY"}, {"route", "(unmatched)"}});
     refused = &metrics.GetCounter("okada_http_connections_refused_total", "Connections refused (limit or drain)");
-    parse_errors = &metrics.GetCounter("okada_http_bad_requests_total", "Requests rejected by the parser (400/413/431)");
+    parse_errors =
+        &metrics.GetCounter("okada_http_bad_requests_total", "Requests rejected by the parser (400/413/431)");
     metrics.AddCallbackGauge("okada_http_open_connections", "Open client connections", {},
                              [this] { return static_cast<double>(open.load()); });
     metrics.AddCallbackGauge("okada_http_requests_in_flight", "Requests being handled", {},
@@ -255,8 +256,9 @@ struct Server::Impl {
     }
     if (!m.route) {
       if (!m.allow.empty())
-        throw std::move(Error(ErrorCode::kMethodNotAllowed, std::string(ToString(req.method())) + " is not allowed here")
-                            .WithHeader("Allow", m.allow));
+        throw std::move(
+            Error(ErrorCode::kMethodNotAllowed, std::string(ToString(req.method())) + " is not allowed here")
+                .WithHeader("Allow", m.allow));
       throw Error(ErrorCode::kRouteNotFound, "no route for this path");
     }
     auto& params = req.mutable_path_params();
@@ -338,8 +340,10 @@ asio::awaitable<Response> RunPipeline(Server::Impl* s, Request& req, Match match
     if (early) {
       res = std::move(*early);
     } else if (route) {
-      if (route->sync) res = route->sync(req);
-      else res = co_await route->async(req);
+      if (route->sync)
+        res = route->sync(req);
+      else
+        res = co_await route->async(req);
     }
   } catch (const Error& e) {
     error = e;
@@ -383,8 +387,10 @@ asio::awaitable<bool> WriteResponse(Server::Impl* s, Connection& c, Response& re
     h.append(std::to_string(res.body.size()));
     h.append("\r\n");
   }
-  if (!keep_alive) h.append("Connection: close\r\n");
-  else if (version == 10) h.append("Connection: keep-alive\r\n");
+  if (!keep_alive)
+    h.append("Connection: close\r\n");
+  else if (version == 10)
+    h.append("Connection: keep-alive\r\n");
   h.append("\r\n");
   std::array<asio::const_buffer, 2> buffers{asio::buffer(h),
                                             asio::buffer(res.body.data(), head_only || no_body ? 0 : res.body.size())};
@@ -465,8 +471,8 @@ asio::awaitable<void> RunWebSocket(Server::Impl* s, Connection* conn, bhttp::req
   conn->cancel = [w = ws.get()] { w->Close(); };
   ws->stream().set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
   ws->stream().read_message_max(64 * 1024);
-  ws->stream().set_option(websocket::stream_base::decorator(
-      [](websocket::response_type& res) { res.set(bhttp::field::server, "okada"); }));
+  ws->stream().set_option(
+      websocket::stream_base::decorator([](websocket::response_type& res) { res.set(bhttp::field::server, "okada"); }));
   std::vector<std::pair<std::string_view, std::string_view>> headers;
   for (const auto& f : upgrade) headers.emplace_back(f.name_string(), f.value());
   Request req(Method::kGet, std::string(upgrade.target()), std::move(headers), {});
@@ -565,8 +571,10 @@ asio::awaitable<void> RunSession(Server::Impl* s, std::size_t shard_index, tcp::
     }
     if (ec) {
       std::optional<ErrorCode> code;
-      if (ec == bhttp::error::header_limit) code = ErrorCode::kHeadersTooLarge;
-      else if (ec == bhttp::error::body_limit) code = ErrorCode::kPayloadTooLarge;
+      if (ec == bhttp::error::header_limit)
+        code = ErrorCode::kHeadersTooLarge;
+      else if (ec == bhttp::error::body_limit)
+        code = ErrorCode::kPayloadTooLarge;
       else if (ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message && ec != asio::error::eof &&
                ec != asio::error::operation_aborted && ec != asio::error::connection_reset)
         code = ErrorCode::kBadRequest;
@@ -590,8 +598,7 @@ asio::awaitable<void> RunSession(Server::Impl* s, std::size_t shard_index, tcp::
     std::vector<std::pair<std::string_view, std::string_view>> headers;
     headers.reserve(8);
     for (const auto& f : msg) headers.emplace_back(f.name_string(), f.value());
-    Request req(ParseMethod(msg.method_string()), std::string(msg.target()), std::move(headers),
-                std::move(msg.body()));
+    Request req(ParseMethod(msg.method_string()), std::string(msg.target()), std::move(headers), std::move(msg.body()));
     req.set_remote_address(remote);
     bool keep_alive = msg.keep_alive();
     // Route once; a synchronous route with no hooks runs without a coroutine frame.

@@ -58,7 +58,8 @@ std::string Sha256Hex(const std::string& data) {
 Migration ParseMigration(const std::string& file_name, std::string sql) {
   // V001__create_orders.sql
   auto bad = [&] {
-    return MigrationError("migration file '" + file_name + "' must be named V<number>__<name>.sql, e.g. V001__init.sql");
+    return MigrationError("migration file '" + file_name +
+                          "' must be named V<number>__<name>.sql, e.g. V001__init.sql");
   };
   if (file_name.size() < 9 || file_name[0] != 'V' || file_name.substr(file_name.size() - 4) != ".sql") throw bad();
   auto sep = file_name.find("__");
@@ -99,7 +100,8 @@ MigrationReport Migrate(const std::string& conninfo, const std::vector<Migration
   const char* values[] = {conninfo.c_str(), "okada-migrate", nullptr};
   ConnPtr conn(PQconnectdbParams(keys, values, 1));
   if (!conn || PQstatus(conn.get()) != CONNECTION_OK)
-    throw MigrationError("cannot connect to PostgreSQL: " + Trimmed(conn ? PQerrorMessage(conn.get()) : "out of memory"));
+    throw MigrationError("cannot connect to PostgreSQL: " +
+                         Trimmed(conn ? PQerrorMessage(conn.get()) : "out of memory"));
   PGconn* c = conn.get();
   Exec(c, "SET client_min_messages = warning");
   Exec(c, "SELECT pg_advisory_lock(727274001)");  // one migrator at a time, across processes
@@ -112,8 +114,8 @@ MigrationReport Migrate(const std::string& conninfo, const std::vector<Migration
          "  applied_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (service, version))");
     for (const MigrationSet& set : sets) {
       std::map<int, std::pair<std::string, std::string>> applied;  // version -> (name, checksum)
-      auto r = Exec(c, "SELECT version, name, checksum FROM okada_meta.schema_migrations WHERE service = $1",
-                    {set.service});
+      auto r =
+          Exec(c, "SELECT version, name, checksum FROM okada_meta.schema_migrations WHERE service = $1", {set.service});
       for (int i = 0; i < PQntuples(r.get()); ++i)
         applied[std::atoi(PQgetvalue(r.get(), i, 0))] = {PQgetvalue(r.get(), i, 1), PQgetvalue(r.get(), i, 2)};
 

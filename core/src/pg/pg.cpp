@@ -165,7 +165,8 @@ QueryError MapError(const PGresult* r) {
   std::string sqlstate = state ? state : "XX000";
   std::string message = FirstLine(PQresultErrorMessage(r));
   ErrorCode code = ErrorCode::kInternal;
-  if (sqlstate == "57014") code = ErrorCode::kDeadlineExceeded;  // statement_timeout or cancel
+  if (sqlstate == "57014")
+    code = ErrorCode::kDeadlineExceeded;  // statement_timeout or cancel
   else if (sqlstate == "23505" || sqlstate == "23503" || sqlstate == "40001" || sqlstate == "40P01")
     code = ErrorCode::kConflict;
   else if (sqlstate.rfind("08", 0) == 0 || sqlstate == "57P01" || sqlstate == "57P02" || sqlstate == "57P03")
@@ -253,8 +254,8 @@ asio::awaitable<Result> RunPrepared(Connection& c, const Statement& stmt, const 
   std::vector<const char*> values;
   values.reserve(params.size());
   for (const Param& p : params) values.push_back(p ? p->c_str() : nullptr);
-  if (!PQsendQueryPrepared(c.conn, stmt.name.c_str(), static_cast<int>(values.size()), values.data(), nullptr,
-                           nullptr, 0)) {
+  if (!PQsendQueryPrepared(c.conn, stmt.name.c_str(), static_cast<int>(values.size()), values.data(), nullptr, nullptr,
+                           0)) {
     c.broken = true;
     throw Unavailable("lost the database connection");
   }
@@ -299,8 +300,10 @@ struct Pool::Impl : std::enable_shared_from_this<Pool::Impl> {
   Impl(asio::io_context& c, PoolOptions o, Metrics* m, int s) : ioc(c), opts(std::move(o)), metrics(m), shard(s) {
     if (metrics) {
       Labels l{{"shard", std::to_string(shard)}};
-      busy_errors = &metrics->GetCounter("okada_pg_pool_exhausted_total", "Callers that gave up waiting for a connection", l);
-      unavailable_errors = &metrics->GetCounter("okada_pg_unavailable_total", "Calls failed because the database was unreachable", l);
+      busy_errors =
+          &metrics->GetCounter("okada_pg_pool_exhausted_total", "Callers that gave up waiting for a connection", l);
+      unavailable_errors =
+          &metrics->GetCounter("okada_pg_unavailable_total", "Calls failed because the database was unreachable", l);
       reconnects = &metrics->GetCounter("okada_pg_connections_opened_total", "Connections opened", l);
     }
   }

@@ -34,9 +34,9 @@ const std::vector<ErrorInfo>& AllErrors();
 
 /// One invalid field of a request: `{"field":"phone","code":"INVALID_FORMAT"}`.
 struct FieldError {
-  std::string field;  ///< JSON path, e.g. "items[2].quantity"
-  std::string code;   ///< REQUIRED, INVALID_TYPE, INVALID_FORMAT, TOO_SHORT, TOO_LONG, OUT_OF_RANGE, NOT_ALLOWED...
-  std::string detail; ///< human text (English), optional
+  std::string field;   ///< JSON path, e.g. "items[2].quantity"
+  std::string code;    ///< REQUIRED, INVALID_TYPE, INVALID_FORMAT, TOO_SHORT, TOO_LONG, OUT_OF_RANGE, NOT_ALLOWED...
+  std::string detail;  ///< human text (English), optional
 };
 
 /// The error every layer throws. Cheap to copy; carries what the problem+json answer needs.

@@ -40,7 +40,7 @@ class Gauge {
 class Histogram {
  public:
   static constexpr std::array<double, 14> kBounds = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
-                                                     0.1,    0.25,  0.5,    1.0,   2.5,   5.0,  10.0};
+                                                     0.1,    0.25,  0.5,    1.0,   2.5,  5.0,   10.0};
   void Observe(double seconds) noexcept;
   std::uint64_t count() const noexcept { return count_.load(std::memory_order_relaxed); }
   std::uint64_t bucket(std::size_t i) const noexcept { return buckets_[i].load(std::memory_order_relaxed); }

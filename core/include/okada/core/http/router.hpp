@@ -47,8 +47,8 @@ struct Route {
 };
 
 struct Match {
-  const Route* route = nullptr;  ///< null: not found or wrong method
-  std::string allow;             ///< for 405: "GET, HEAD"; empty for 404
+  const Route* route = nullptr;                                       ///< null: not found or wrong method
+  std::string allow;                                                  ///< for 405: "GET, HEAD"; empty for 404
   std::vector<std::pair<std::string_view, std::string_view>> params;  ///< views into the request path
 };
 

@@ -197,7 +197,7 @@ class Pool {
   /// SELECT 1 (readiness probe).
   boost::asio::awaitable<void> Ping(Deadline deadline);
 
-  std::size_t size() const noexcept;     ///< open connections (idle + in use)
+  std::size_t size() const noexcept;  ///< open connections (idle + in use)
   std::size_t idle() const noexcept;
   std::size_t waiting() const noexcept;  ///< callers waiting for a connection
 

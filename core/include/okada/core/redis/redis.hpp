@@ -33,7 +33,7 @@ namespace okada::redis {
 struct Options {
   std::string host = "127.0.0.1";
   std::uint16_t port = 6379;
-  std::chrono::milliseconds timeout{500};          ///< default per-command deadline
+  std::chrono::milliseconds timeout{500};  ///< default per-command deadline
   std::chrono::milliseconds connect_timeout{500};
   /// Parses "redis://host:port" (throws std::invalid_argument naming the problem).
   static Options FromUrl(std::string_view url);
@@ -43,9 +43,9 @@ struct Options {
 struct Reply {
   enum class Type { kNil, kStatus, kError, kInteger, kString, kArray };
   Type type = Type::kNil;
-  std::string str;                ///< status, error or bulk string
+  std::string str;  ///< status, error or bulk string
   std::int64_t integer = 0;
-  std::vector<Reply> elements;    ///< array
+  std::vector<Reply> elements;  ///< array
 
   bool is_nil() const noexcept { return type == Type::kNil; }
   bool is_error() const noexcept { return type == Type::kError; }
@@ -73,8 +73,8 @@ class Client {
   boost::asio::awaitable<std::vector<Reply>> Pipeline(std::vector<std::vector<std::string>> commands,
                                                       std::optional<Deadline> deadline = {});
   /// EVALSHA with a fallback to SCRIPT LOAD on NOSCRIPT.
-  boost::asio::awaitable<Reply> Eval(const Script& script, std::vector<std::string> keys,
-                                     std::vector<std::string> args, std::optional<Deadline> deadline = {});
+  boost::asio::awaitable<Reply> Eval(const Script& script, std::vector<std::string> keys, std::vector<std::string> args,
+                                     std::optional<Deadline> deadline = {});
 
   bool connected() const noexcept;
 
