@@ -81,6 +81,37 @@ TEST(HostInProcess, StartsInOrderStopsInReverseAndCallsInProcess) {
   g_events = nullptr;
 }
 
+TEST(HostRemote, CallsAServiceInAnotherProcessOverHttp) {
+  log::Init("warn");
+  std::vector<std::string> events;
+  g_events = &events;
+  Config catalog_config = Config::Defaults({{"http.port", "0"}, {"http.io_threads", "1"}, {"log.access", "false"}});
+  Host catalog_host(catalog_config, TestCatalogue());
+  catalog_host.Start({"catalog"});
+  // The cart runs alone; its calls to "catalog" go over HTTP to the other host (same code path for the caller).
+  Config cart_config =
+      Config::Defaults({{"http.port", "0"},
+                        {"http.io_threads", "2"},
+                        {"log.access", "false"},
+                        {"services.remote", "catalog=http://127.0.0.1:" + std::to_string(catalog_host.port())}});
+  Host cart_host(cart_config, TestCatalogue());
+  cart_host.Start({"cart"});
+  for (int i = 0; i < 3; ++i) {  // several calls: the keep-alive pool is reused
+    auto ok = test::HttpCall(cart_host.port(), "GET", "/v1/cart/quote/p" + std::to_string(i));
+    EXPECT_EQ(ok.status, 200);
+    EXPECT_EQ(ok.body, R"({"status":200,"catalog":{"id":"p)" + std::to_string(i) + R"(","price":1500}})");
+  }
+  auto missing = test::HttpCall(cart_host.port(), "GET", "/v1/cart/quote/missing");
+  EXPECT_NE(missing.body.find(R"("status":404)"), std::string::npos) << missing.body;
+  // Once the catalog host is gone, the caller gets an answer (an upstream error), not a hang.
+  EXPECT_TRUE(catalog_host.Shutdown());
+  auto down = test::HttpCall(cart_host.port(), "GET", "/v1/cart/quote/p1");
+  EXPECT_EQ(down.status, 502) << down.body;
+  EXPECT_NE(down.body.find("UPSTREAM_UNAVAILABLE"), std::string::npos);
+  EXPECT_TRUE(cart_host.Shutdown());
+  g_events = nullptr;
+}
+
 TEST(HostInProcess, UnknownServiceIsRefusedWithTheKnownList) {
   Config config = Config::Defaults();
   Host host(config, TestCatalogue());
