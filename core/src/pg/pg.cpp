@@ -10,7 +10,6 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
-#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -26,7 +25,6 @@
 namespace okada::pg {
 
 namespace asio = boost::asio;
-using namespace boost::asio::experimental::awaitable_operators;
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 
 // --- Result / Row ------------------------------------------------------------------------------------------
@@ -93,6 +91,8 @@ class Connection {
   asio::posix::stream_descriptor socket;
   std::unordered_set<std::string> prepared;
   bool broken = false;
+  Deadline deadline = Deadline::max();  // of the current socket wait (see WaitReady)
+  bool timed_out = false;
 };
 
 namespace {
@@ -108,13 +108,46 @@ std::string FirstLine(const char* msg) {
   return s;
 }
 
+// Deadlines of socket waits are enforced by one watchdog per I/O thread rather than a timer raced against every
+// wait: each wait registers its connection and deadline, and the watchdog (ticking while anything waits) cancels
+// the waits whose deadline passed. Precision is one tick; the cost per query is a set insert and erase.
+constexpr auto kWatchdogTick = std::chrono::milliseconds(20);
+thread_local std::unordered_set<Connection*> tl_waiting;
+thread_local bool tl_watchdog_running = false;
+
+asio::awaitable<void> WaitWatchdog() {
+  asio::steady_timer timer(co_await asio::this_coro::executor);
+  while (!tl_waiting.empty()) {
+    timer.expires_after(kWatchdogTick);
+    co_await timer.async_wait(kTuple);
+    auto now = Clock::now();
+    for (Connection* c : tl_waiting) {
+      if (!c->timed_out && now >= c->deadline) {
+        c->timed_out = true;
+        boost::system::error_code ignored;
+        c->socket.cancel(ignored);
+      }
+    }
+  }
+  tl_watchdog_running = false;
+}
+
 // Waits until the socket is ready or the deadline passes. Returns false on timeout.
 asio::awaitable<bool> WaitReady(Connection& c, asio::posix::descriptor_base::wait_type type, Deadline deadline) {
   if (Clock::now() >= deadline) co_return false;
-  asio::steady_timer timer(c.socket.get_executor());
-  timer.expires_at(deadline);
-  auto which = co_await (c.socket.async_wait(type, kTuple) || timer.async_wait(kTuple));
-  co_return which.index() == 0;
+  c.deadline = deadline;
+  c.timed_out = false;
+  tl_waiting.insert(&c);
+  struct Unregister {
+    Connection* c;
+    ~Unregister() { tl_waiting.erase(c); }
+  } unregister{&c};
+  if (!tl_watchdog_running) {
+    tl_watchdog_running = true;
+    asio::co_spawn(c.socket.get_executor(), WaitWatchdog(), asio::detached);
+  }
+  auto [ec] = co_await c.socket.async_wait(type, kTuple);
+  co_return !c.timed_out;
 }
 
 void AttachSocket(Connection& c) {
