@@ -37,21 +37,25 @@ bool IsParam(std::string_view s) { return s.size() > 2 && s.front() == '{' && s.
 Router::Router() : root_(std::make_unique<Node>()) {}
 Router::~Router() = default;
 
-const Route& Router::Add(Method method, std::string pattern, SyncHandler handler, RouteOptions options) {
+namespace {
+std::unique_ptr<Route> MakeRoute(Method method, std::string pattern, RouteOptions options) {
   auto r = std::make_unique<Route>();
   r->method = method;
   r->pattern = std::move(pattern);
-  r->sync = std::move(handler);
   r->options = std::move(options);
+  return r;
+}
+}  // namespace
+
+const Route& Router::Add(Method method, std::string pattern, SyncHandler handler, RouteOptions options) {
+  auto r = MakeRoute(method, std::move(pattern), std::move(options));
+  r->sync = std::move(handler);
   return Insert(std::move(r));
 }
 
 const Route& Router::Add(Method method, std::string pattern, AsyncHandler handler, RouteOptions options) {
-  auto r = std::make_unique<Route>();
-  r->method = method;
-  r->pattern = std::move(pattern);
+  auto r = MakeRoute(method, std::move(pattern), std::move(options));
   r->async = std::move(handler);
-  r->options = std::move(options);
   return Insert(std::move(r));
 }
 

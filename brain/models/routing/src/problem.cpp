@@ -48,6 +48,20 @@ int AsInt(double v, const std::string& where) {
   return static_cast<int>(v);
 }
 
+// The first seven fields are the same in both formats: id, x, y, demand, earliest, latest, service.
+Node NodeFromFields(const std::vector<double>& v, const std::string& where) {
+  Node node;
+  node.id = AsInt(v[0], where);
+  node.x = v[1];
+  node.y = v[2];
+  node.demand = AsInt(v[3], where);
+  node.earliest = v[4];
+  node.latest = v[5];
+  node.service = v[6];
+  if (node.latest < node.earliest) throw std::runtime_error(where + ": time window closes before it opens");
+  return node;
+}
+
 }  // namespace
 
 Format ParseFormat(std::string_view text) {
@@ -114,15 +128,7 @@ Problem ParseLiLim(std::string_view text, std::string name) {
     std::string where = name + " line " + std::to_string(at + 1);
     auto v = Numbers(lines[at], where);
     if (v.size() != 9) throw std::runtime_error(where + ": expected 9 fields, got " + std::to_string(v.size()));
-    Node node;
-    node.id = AsInt(v[0], where);
-    node.x = v[1];
-    node.y = v[2];
-    node.demand = AsInt(v[3], where);
-    node.earliest = v[4];
-    node.latest = v[5];
-    node.service = v[6];
-    if (node.latest < node.earliest) throw std::runtime_error(where + ": time window closes before it opens");
+    Node node = NodeFromFields(v, where);
     partner_ids.emplace_back(AsInt(v[7], where), AsInt(v[8], where));
     nodes.push_back(node);
   }
@@ -177,15 +183,7 @@ Problem ParseSolomon(std::string_view text) {
     if (!in_customers) continue;
     auto v = Numbers(line, where);
     if (v.size() != 7) throw std::runtime_error(where + ": expected 7 fields, got " + std::to_string(v.size()));
-    Node node;
-    node.id = AsInt(v[0], where);
-    node.x = v[1];
-    node.y = v[2];
-    node.demand = AsInt(v[3], where);
-    node.earliest = v[4];
-    node.latest = v[5];
-    node.service = v[6];
-    if (node.latest < node.earliest) throw std::runtime_error(where + ": time window closes before it opens");
+    Node node = NodeFromFields(v, where);
     if (node.demand < 0) throw std::runtime_error(where + ": negative demand");
     nodes.push_back(node);
   }
