@@ -146,7 +146,8 @@ asio::awaitable<bool> WaitReady(Connection& c, asio::posix::descriptor_base::wai
     tl_watchdog_running = true;
     asio::co_spawn(c.socket.get_executor(), WaitWatchdog(), asio::detached);
   }
-  auto [ec] = co_await c.socket.async_wait(type, kTuple);
+  // Any error (cancelled by the watchdog, socket closed) is answered by timed_out or by libpq's next call.
+  co_await c.socket.async_wait(type, kTuple);
   co_return !c.timed_out;
 }
 
