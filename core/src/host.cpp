@@ -120,31 +120,35 @@ asio::awaitable<void> RunJob(Host::Impl* h, std::size_t index) {
   std::erase(h->job_timers, &timer);
 }
 
+// Readiness: not ready (503) while draining or without PostgreSQL, the system of record. Redis down is
+// "degraded" but ready (200): ARCHITECTURE §7 keeps taking orders without cache and with local rate limits, and
+// failing readiness on every pod at once would turn a cache outage into a full one.
 asio::awaitable<http::Response> Ready(Host::Impl* h, http::Request& req) {
   boost::json::object checks;
-  bool ok = !h->server->draining();
-  checks["server"] = std::string_view(ok ? "ok" : "draining");
+  bool ready = !h->server->draining();
+  bool degraded = false;
+  checks["server"] = std::string_view(ready ? "ok" : "draining");
   Deadline d = Cap(req.deadline(), std::chrono::milliseconds(800));
   try {
     co_await h->db->Local().Ping(d);
     checks["postgres"] = "ok";
   } catch (const std::exception& e) {
-    ok = false;
+    ready = false;
     checks["postgres"] = e.what();
   }
   try {
     std::vector<std::string> ping{std::string("PING")};  // (GCC 12: no string-literal init lists in coroutines)
     auto reply = co_await h->redis->Local().Command(std::move(ping), d);
     checks["redis"] = reply.is_error() ? reply.str : std::string("ok");
-    ok = ok && !reply.is_error();
+    degraded = reply.is_error();
   } catch (const std::exception& e) {
-    ok = false;
+    degraded = true;
     checks["redis"] = e.what();
   }
   boost::json::object body;
-  body["status"] = std::string_view(ok ? "ready" : "not_ready");
+  body["status"] = std::string_view(!ready ? "not_ready" : degraded ? "degraded" : "ready");
   body["checks"] = std::move(checks);
-  auto res = http::Response::Json(boost::json::serialize(body), ok ? 200 : 503);
+  auto res = http::Response::Json(boost::json::serialize(body), ready ? 200 : 503);
   res.Header("Cache-Control", "no-store");
   co_return res;
 }

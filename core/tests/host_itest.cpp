@@ -128,10 +128,35 @@ TEST(Host, OkadaServeIsReadyWithPostgresAndRedis) {
   auto ready = HttpCall(port, "GET", "/readyz");
   EXPECT_EQ(ready.status, 200) << ready.body;
   auto v = boost::json::parse(ready.body).as_object();
+  EXPECT_EQ(v["status"].as_string(), "ready");
   EXPECT_EQ(v["checks"].as_object()["postgres"].as_string(), "ok");
   EXPECT_EQ(v["checks"].as_object()["redis"].as_string(), "ok");
   EXPECT_EQ(HttpCall(port, "GET", "/healthz").status, 200);
   EXPECT_NE(HttpCall(port, "GET", "/metrics").body.find("okada_http_open_connections"), std::string::npos);
+  okada.Signal(SIGTERM);
+  EXPECT_EQ(okada.Wait(10s), 0) << okada.Log();
+}
+
+TEST(Host, RedisDownIsDegradedButStillReady) {
+  Child okada(Binary("okada"), {"serve"}, BaseEnv());
+  std::uint16_t port = okada.WaitForPort();
+  ASSERT_NE(port, 0);
+  ASSERT_EQ(test::DevEnv("stop-redis"), 0);
+  auto degraded = HttpCall(port, "GET", "/readyz");
+  ASSERT_EQ(test::DevEnv("start-redis"), 0);
+  EXPECT_EQ(degraded.status, 200) << degraded.body;
+  auto v = boost::json::parse(degraded.body).as_object();
+  EXPECT_EQ(v["status"].as_string(), "degraded");
+  EXPECT_NE(v["checks"].as_object()["redis"].as_string(), "ok");
+  EXPECT_EQ(v["checks"].as_object()["postgres"].as_string(), "ok");
+  // Back to "ready" once Redis is back (the client reconnects by itself).
+  std::string status;
+  for (int i = 0; i < 100 && status != "ready"; ++i) {
+    auto r = HttpCall(port, "GET", "/readyz");
+    status = std::string(boost::json::parse(r.body).as_object()["status"].as_string());
+    if (status != "ready") std::this_thread::sleep_for(100ms);
+  }
+  EXPECT_EQ(status, "ready");
   okada.Signal(SIGTERM);
   EXPECT_EQ(okada.Wait(10s), 0) << okada.Log();
 }
