@@ -23,6 +23,7 @@
 
 #include "okada/core/deadline.hpp"
 #include "okada/core/errors.hpp"
+#include "okada/core/resilience/awaitable_value.hpp"
 
 namespace okada {
 class Metrics;
@@ -98,13 +99,6 @@ class CircuitBreaker {
 };
 
 namespace detail {
-template <typename A>
-struct AwaitableValue;
-template <typename T, typename E>
-struct AwaitableValue<boost::asio::awaitable<T, E>> {
-  using type = T;
-};
-
 template <typename T, typename Fn>
 boost::asio::awaitable<T> RunThroughBreaker(CircuitBreaker* breaker, Fn fn, ErrorCode code) {
   if (!breaker->Allow()) throw breaker->OpenError(code);
@@ -137,7 +131,7 @@ boost::asio::awaitable<T> RunThroughBreaker(CircuitBreaker* breaker, Fn fn, Erro
 /// The breaker must outlive the returned awaitable and be used on its shard.
 template <typename Fn>
 auto Run(CircuitBreaker& breaker, Fn fn, ErrorCode code = ErrorCode::kUpstreamUnavailable) {
-  using T = typename detail::AwaitableValue<decltype(fn())>::type;
+  using T = detail::AwaitableValueT<decltype(fn())>;
   return detail::RunThroughBreaker<T>(&breaker, std::move(fn), code);
 }
 

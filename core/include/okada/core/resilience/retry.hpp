@@ -15,6 +15,7 @@
 #include <utility>
 
 #include "okada/core/deadline.hpp"
+#include "okada/core/resilience/awaitable_value.hpp"
 
 namespace okada::resilience {
 
@@ -39,13 +40,6 @@ bool IsTransient(const std::exception& e) noexcept;
 boost::asio::awaitable<void> SleepFor(std::chrono::milliseconds duration);
 
 namespace detail {
-template <typename A>
-struct RetryValue;
-template <typename T, typename E>
-struct RetryValue<boost::asio::awaitable<T, E>> {
-  using type = T;
-};
-
 template <typename T, typename Fn>
 boost::asio::awaitable<T> RetryLoop(RetryPolicy policy, Deadline deadline, Fn fn) {
   for (int attempt = 1;; ++attempt) {
@@ -75,7 +69,7 @@ boost::asio::awaitable<T> RetryLoop(RetryPolicy policy, Deadline deadline, Fn fn
 /// the last error when attempts run out, the error is not retryable, or the next sleep would pass `deadline`.
 template <typename Fn>
 auto Retry(RetryPolicy policy, Deadline deadline, Fn fn) {
-  using T = typename detail::RetryValue<decltype(fn())>::type;
+  using T = detail::AwaitableValueT<decltype(fn())>;
   return detail::RetryLoop<T>(std::move(policy), deadline, std::move(fn));
 }
 
