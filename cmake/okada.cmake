@@ -11,6 +11,10 @@ if(OKADA_MOLD AND CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
 endif()
 
 add_compile_options(-Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers)
+# GCC 12 reports a false -Wmismatched-new-delete on every Asio coroutine frame (awaitable_frame_base).
+if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+  add_compile_options(-Wno-mismatched-new-delete)
+endif()
 # Boost.Asio: we use only the standard coroutine support and no deprecated interfaces.
 add_compile_definitions(BOOST_ASIO_NO_DEPRECATED BOOST_ASIO_DISABLE_BOOST_COROUTINE
                         BOOST_ASIO_HAS_CO_AWAIT)
@@ -58,4 +62,20 @@ function(okada_embed_migrations)
   string(APPEND body "  return out;\n}\n}  // namespace ${E_NAMESPACE}\n")
   file(CONFIGURE OUTPUT "${out}" CONTENT "${body}")
   target_sources(${E_TARGET} PRIVATE "${out}")
+endfunction()
+
+# okada_add_service(NAME name SOURCES ... [LIBS ...])
+#   A service is a static library `okada_svc_<name>` built from services/<name>/src/{api,domain,store,events}/,
+#   with its public header in services/<name>/include/ (just `MakeService()`), its migrations embedded from
+#   services/<name>/sql/migrations as `okada::<name>::Migrations()`, and its tests in services/<name>/tests/.
+function(okada_add_service)
+  cmake_parse_arguments(S "" "NAME" "SOURCES;LIBS" ${ARGN})
+  add_library(okada_svc_${S_NAME} STATIC ${S_SOURCES})
+  target_include_directories(okada_svc_${S_NAME} PUBLIC include PRIVATE src)
+  target_link_libraries(okada_svc_${S_NAME} PUBLIC okada_core ${S_LIBS})
+  target_precompile_headers(okada_svc_${S_NAME} REUSE_FROM okada_core)
+  if(EXISTS "${CMAKE_CURRENT_SOURCE_DIR}/sql/migrations")
+    okada_embed_migrations(TARGET okada_svc_${S_NAME} SERVICE ${S_NAME} DIR "${CMAKE_CURRENT_SOURCE_DIR}/sql/migrations"
+                           NAMESPACE okada::${S_NAME})
+  endif()
 endfunction()

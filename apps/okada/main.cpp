@@ -13,6 +13,7 @@
 #include "okada/core/host.hpp"
 #include "okada/core/log.hpp"
 #include "okada/core/pg/migrations.hpp"
+#include "sandbox_cmd.hpp"
 #include "services.hpp"
 
 extern char** environ;
@@ -29,6 +30,7 @@ Commands:
   config     Print the effective configuration and where each value comes from
   version    Print the version
   brain      AI Brain commands (training, evaluation), handled by okada-brain
+  sandbox    Local stand-ins for outside parties: 'okada sandbox sms' (the SMS gateway)
 
 Run 'okada <command> --help' for a command's options.
 Configuration: built-in defaults < --config FILE (or OKADA_CONFIG) < OKADA_* environment variables.
@@ -122,6 +124,7 @@ int main(int argc, char** argv) {
   Args a;
   a.command = argv[1];
   if (a.command == "brain") return Brain(argc, argv);
+  if (a.command == "sandbox") return okada::app::RunSandboxCommand(argc, argv);
   for (int i = 2; i < argc; ++i) {
     std::string arg = argv[i];
     if (arg == "--help" || arg == "-h")

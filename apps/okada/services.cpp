@@ -1,10 +1,20 @@
 #include "services.hpp"
 
+#include "okada/auth/service.hpp"
+#include "okada/gateway/service.hpp"
+#include "okada/users/service.hpp"
+
 namespace okada::app {
 
-// Services are added here as they land (identity, commerce, payments, delivery…), each as one line
-// `{"orders", [] { return orders::MakeService(); }}`, in dependency order: start order is this order and
-// stop order its reverse.
-std::vector<ServiceFactory> Catalogue() { return {}; }
+// Every service this binary can host, in dependency order: start order is this order, stop order its reverse.
+// The gateway is last: it checks every route the others registered against api/routes.inc, and it is the
+// edge of every process (Host adds it to any selection).
+std::vector<ServiceFactory> Catalogue() {
+  return {
+      {"auth", [] { return auth::MakeService(); }},
+      {"users", [] { return users::MakeService(); }},
+      {"gateway", [] { return gateway::MakeService(); }},
+  };
+}
 
 }  // namespace okada::app

@@ -1,5 +1,8 @@
 #include "okada/core/config.hpp"
 
+#include <cstdlib>
+#include <filesystem>
+
 #include <algorithm>
 #include <cctype>
 #include <charconv>
@@ -47,6 +50,43 @@ std::vector<ConfigKey> BuildSchema() {
       {"services", T::kList, "all", 0, 0, "services this process runs (comma separated, or 'all')"},
       {"services.remote", T::kList, "", 0, 0, "services reached over HTTP: name=http://host:port, comma separated"},
       {"state.dir", T::kString, "", 0, 0, "local state (dev keys); default $XDG_STATE_HOME/okada"},
+      // --- identity (auth service) ---
+      {"auth.issuer", T::kString, "https://auth.okada.cm", 0, 0, "`iss` of access tokens"},
+      {"auth.audience", T::kString, "okada-api", 0, 0, "`aud` of access tokens"},
+      {"auth.access_ttl_ms", T::kDurationMs, "600000", 10000, 86400000, "access-token lifetime (10 min)"},
+      {"auth.refresh_absolute_ms", T::kDurationMs, "2592000000", 60000, INT64_MAX, "session lifetime (30 days)"},
+      {"auth.refresh_idle_ms", T::kDurationMs, "604800000", 60000, INT64_MAX, "session idle limit (7 days)"},
+      {"auth.refresh_grace_ms", T::kDurationMs, "30000", 0, 600000,
+       "a just-rotated refresh token may be replayed this long and gets the same new pair"},
+      {"auth.otp_ttl_ms", T::kDurationMs, "300000", 10000, 3600000, "life of an SMS code (5 min)"},
+      {"auth.otp_attempts", T::kInt, "5", 1, 20, "wrong entries allowed per SMS code"},
+      {"auth.otp_sends_per_phone", T::kInt, "3", 1, 100, "SMS codes per phone number per window"},
+      {"auth.otp_phone_window_ms", T::kDurationMs, "900000", 1000, 86400000, "window of the per-phone SMS limit"},
+      {"auth.otp_sends_per_ip", T::kInt, "100", 1, 100000,
+       "SMS codes per client address per window (generous: carrier NAT)"},
+      {"auth.otp_ip_window_ms", T::kDurationMs, "3600000", 1000, 86400000, "window of the per-address SMS limit"},
+      {"auth.hash_threads", T::kInt, "1", 1, 64, "password hashes running at once (19 MiB each)"},
+      {"auth.hash_queue", T::kInt, "512", 0, 100000, "password hashes waiting; beyond this sign-ins get 503"},
+      {"auth.insecure_fast_hashing", T::kBool, "false", 0, 0,
+       "TESTS ONLY: minimal Argon2 cost so sanitizer builds stay fast; never in production"},
+      // --- SMS gateway adapter ---
+      {"sms.url", T::kString, "http://127.0.0.1:58025", 0, 0, "SMS gateway base URL (the sandbox in dev)"},
+      {"sms.api_key_file", T::kString, "", 0, 0,
+       "file holding the SMS gateway API key; default <state.dir>/keys/sms-api.key"},
+      {"sms.sender", T::kString, "OKADA", 0, 0, "sender id shown on phones (at most 11 characters)"},
+      {"sms.timeout_ms", T::kDurationMs, "3000", 100, 60000, "deadline of one SMS send"},
+      // --- gateway (the edge of every process) ---
+      {"gateway.jwks_refetch_ms", T::kDurationMs, "10000", 0, 3600000,
+       "on an unknown `kid`, re-fetch the JWKS at most once per this interval"},
+      {"gateway.jwks_refresh_ms", T::kDurationMs, "300000", 1000, 86400000, "periodic JWKS refresh"},
+      {"gateway.deny_sync_ms", T::kDurationMs, "5000", 100, 600000, "full deny-list sync from Redis"},
+      {"gateway.instances", T::kInt, "1", 1, 10000, "gateway instances sharing the general rate limit"},
+      {"gateway.general_rate", T::kInt, "100", 1, 1000000, "general requests per second per caller (global)"},
+      {"gateway.general_burst", T::kInt, "200", 1, 1000000, "general burst per caller"},
+      {"gateway.signin_per_min", T::kInt, "30", 1, 1000000, "sign-in/refresh attempts per minute per address"},
+      {"gateway.otp_per_min", T::kInt, "10", 1, 1000000, "authenticated OTP checks per minute per caller"},
+      {"gateway.upstream_health_ms", T::kDurationMs, "2000", 100, 600000, "health check interval of remote upstreams"},
+      {"gateway.docs_dir", T::kString, "", 0, 0, "API docs assets (Redoc); default api/docs/dist in the source tree"},
       {"migrations.dir", T::kString, "", 0, 0,
        "root of the service migration folders; default: next to the binary's source tree"},
   };
@@ -103,6 +143,15 @@ bool ParseScaled(std::string_view s, ConfigType type, std::int64_t& out) {
 const std::vector<ConfigKey>& Config::Schema() {
   static const std::vector<ConfigKey> kSchema = BuildSchema();
   return kSchema;
+}
+
+std::filesystem::path StateDir(const Config& config) {
+  const std::string& dir = config.GetString("state.dir");
+  if (!dir.empty()) return dir;
+  if (const char* xdg = std::getenv("XDG_STATE_HOME"); xdg && *xdg) return std::filesystem::path(xdg) / "okada";
+  if (const char* home = std::getenv("HOME"); home && *home)
+    return std::filesystem::path(home) / ".local" / "state" / "okada";
+  return std::filesystem::temp_directory_path() / "okada-state";
 }
 
 std::string EnvNameFor(std::string_view key) {

@@ -1,7 +1,9 @@
 #include "okada/core/host.hpp"
 
 #include <pthread.h>
+#include <atomic>
 #include <csignal>
+#include <filesystem>
 #include <map>
 #include <stdexcept>
 
@@ -14,6 +16,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json.hpp>
 
+#include "okada/core/access/access.hpp"
 #include "okada/core/config.hpp"
 #include "okada/core/io.hpp"
 #include "okada/core/log.hpp"
@@ -57,21 +60,85 @@ class InProcessTransport : public ServiceTransport {
   http::Server& server_;
 };
 
-// Calls a service in another process over HTTP, with the calling shard's keep-alive pool.
+// Calls a service in other processes over HTTP: round robin across its instances ("http://a:8081|http://b:8081"),
+// each with the calling shard's keep-alive pool. An instance that refuses connections or fails its health
+// probe leaves the rotation until a probe succeeds again; a call that cannot connect tries the next instance.
 class HttpTransport : public ServiceTransport {
  public:
-  HttpTransport(std::string base, IoPool& io) : base_(std::move(base)) {
-    for (std::size_t i = 0; i < io.size(); ++i) clients_.push_back(std::make_unique<http::Client>(io.context(i)));
+  HttpTransport(const std::string& bases, IoPool& io) {
+    std::size_t start = 0;
+    while (start <= bases.size()) {
+      auto bar = bases.find('|', start);
+      std::string base = bases.substr(start, bar == std::string::npos ? std::string::npos : bar - start);
+      if (!base.empty()) {
+        auto u = std::make_unique<Upstream>();
+        u->base = base;
+        for (std::size_t i = 0; i < io.size(); ++i) u->clients.push_back(std::make_unique<http::Client>(io.context(i)));
+        upstreams_.push_back(std::move(u));
+      }
+      if (bar == std::string::npos) break;
+      start = bar + 1;
+    }
+    if (upstreams_.empty()) throw std::invalid_argument("services.remote: no URL in '" + bases + "'");
   }
+
   asio::awaitable<http::ClientResponse> Call(http::ClientRequest request) override {
-    request.url = base_ + request.url;
     int s = IoPool::CurrentShard();
-    co_return co_await clients_[s < 0 ? 0 : static_cast<std::size_t>(s)]->Send(std::move(request));
+    std::size_t shard = s < 0 ? 0 : static_cast<std::size_t>(s);
+    std::size_t n = upstreams_.size();
+    std::size_t first = next_.fetch_add(1, std::memory_order_relaxed);
+    std::string path = request.url;
+    for (std::size_t attempt = 0; attempt < n; ++attempt) {
+      Upstream& u = *upstreams_[(first + attempt) % n];
+      bool last = attempt + 1 == n;
+      if (!u.healthy.load(std::memory_order_relaxed) && !last) continue;
+      request.url = u.base + path;
+      try {
+        co_return co_await u.clients[shard]->Send(request);
+      } catch (const Error& e) {
+        // Only a failure to connect is safe to retry elsewhere: the request cannot have reached anyone.
+        bool not_sent = e.detail().rfind("connect", 0) == 0 || e.detail().rfind("resolving", 0) == 0;
+        if (e.code() != ErrorCode::kUpstreamUnavailable || last || !not_sent) throw;
+      }
+      u.healthy.store(false, std::memory_order_relaxed);  // could not connect: out until a probe succeeds
+    }
+    throw Error(ErrorCode::kUpstreamUnavailable, "no instance answered");
+  }
+
+  asio::awaitable<void> CheckHealth(Deadline deadline) override {
+    int s = IoPool::CurrentShard();
+    std::size_t shard = s < 0 ? 0 : static_cast<std::size_t>(s);
+    for (auto& u : upstreams_) {
+      bool ok = false;
+      try {
+        http::ClientRequest probe;
+        probe.method = http::Method::kGet;
+        probe.url = u->base + "/readyz";
+        probe.deadline = deadline;
+        auto res = co_await u->clients[shard]->Send(std::move(probe));
+        ok = res.status == 200;
+      } catch (const std::exception&) {
+        ok = false;
+      }
+      if (ok != u->healthy.load()) log::Warn("upstream.health", {{"upstream", u->base}, {"healthy", ok}});
+      u->healthy.store(ok);
+    }
+  }
+
+  std::size_t healthy() const override {
+    std::size_t n = 0;
+    for (const auto& u : upstreams_) n += u->healthy.load() ? 1 : 0;
+    return n;
   }
 
  private:
-  std::string base_;
-  std::vector<std::unique_ptr<http::Client>> clients_;
+  struct Upstream {
+    std::string base;
+    std::atomic<bool> healthy{true};
+    std::vector<std::unique_ptr<http::Client>> clients;
+  };
+  std::vector<std::unique_ptr<Upstream>> upstreams_;
+  std::atomic<std::size_t> next_{0};
 };
 
 }  // namespace
@@ -82,6 +149,7 @@ struct Host::Impl {
   std::unique_ptr<IoPool> io;
   std::unique_ptr<Metrics> metrics;
   std::unique_ptr<http::Router> router;
+  access::DenyList deny_list;
   std::unique_ptr<http::Server> server;
   std::unique_ptr<pg::Database> db;
   std::unique_ptr<redis::Redis> redis;
@@ -188,6 +256,33 @@ ServiceTransport& ServiceContext::TransportTo(std::string_view service) {
                               "' is neither hosted in this process nor listed in services.remote");
 }
 
+bool ServiceContext::Hosts(std::string_view service) const {
+  const auto& hosted = host_.impl_->hosted;
+  return std::find(hosted.begin(), hosted.end(), service) != hosted.end();
+}
+
+std::vector<std::string> ServiceContext::RemoteServices() const {
+  std::vector<std::string> out;
+  for (const std::string& entry : host_.impl_->config.GetList("services.remote")) {
+    auto eq = entry.find('=');
+    if (eq == std::string::npos) continue;
+    std::string name = entry.substr(0, eq);
+    if (!Hosts(name)) out.push_back(name);
+  }
+  return out;
+}
+
+access::DenyList& ServiceContext::deny_list() const { return host_.impl_->deny_list; }
+
+std::vector<const http::Route*> ServiceContext::Routes() const { return host_.impl_->router->Routes(); }
+
+std::filesystem::path ServiceContext::state_dir() const {
+  auto dir = StateDir(host_.impl_->config);
+  std::filesystem::create_directories(dir);
+  std::filesystem::permissions(dir, std::filesystem::perms::owner_all, std::filesystem::perm_options::replace);
+  return dir;
+}
+
 // --- Host ----------------------------------------------------------------------------------------------------
 
 Host::Host(const Config& config, std::vector<ServiceFactory> catalogue)
@@ -210,7 +305,7 @@ std::vector<std::string> Host::Resolve(const std::vector<std::string>& selected)
   }
   // Catalogue order is start order, whatever order the user typed.
   for (const auto& f : impl_->catalogue)
-    if (all || std::find(selected.begin(), selected.end(), f.name) != selected.end()) out.push_back(f.name);
+    if (all || f.always || std::find(selected.begin(), selected.end(), f.name) != selected.end()) out.push_back(f.name);
   return out;
 }
 
@@ -325,6 +420,7 @@ bool Host::Shutdown() {
 }
 
 std::uint16_t Host::port() const { return impl_->server ? impl_->server->port() : 0; }
+http::Router& Host::router() { return *impl_->router; }
 http::Server& Host::server() { return *impl_->server; }
 Metrics& Host::metrics() { return *impl_->metrics; }
 const Config& Host::config() const { return impl_->config; }

@@ -109,7 +109,7 @@ struct Secret {
 };
 }  // namespace
 
-std::future<std::string> PasswordHasher::Hash(std::string password) {
+std::future<std::string> PasswordHasher::Hash(std::string password, std::function<void()> on_ready) {
   auto secret = std::make_shared<Secret>();
   secret->a = std::move(password);
   Wipe(password);  // a moved-from short string may keep its characters in the inline buffer
@@ -117,22 +117,24 @@ std::future<std::string> PasswordHasher::Hash(std::string password) {
   std::future<std::string> future = promise->get_future();
   Argon2Params params = options_.params;
   Task task;
-  task.run = [secret, promise, params] {
+  task.run = [secret, promise, params, on_ready] {
     try {
       promise->set_value(HashPassword(secret->a, params));
     } catch (...) {
       promise->set_exception(std::current_exception());
     }
     Wipe(secret->a);
+    if (on_ready) on_ready();
   };
-  task.fail = [promise] {
+  task.fail = [promise, on_ready] {
     promise->set_exception(std::make_exception_ptr(Error(ErrorCode::kShuttingDown, "password hasher stopped")));
+    if (on_ready) on_ready();
   };
   Enqueue(std::move(task));
   return future;
 }
 
-std::future<bool> PasswordHasher::Verify(std::string hash, std::string password) {
+std::future<bool> PasswordHasher::Verify(std::string hash, std::string password, std::function<void()> on_ready) {
   auto secret = std::make_shared<Secret>();
   secret->a = std::move(hash);
   secret->b = std::move(password);
@@ -141,7 +143,7 @@ std::future<bool> PasswordHasher::Verify(std::string hash, std::string password)
   auto promise = std::make_shared<std::promise<bool>>();
   std::future<bool> future = promise->get_future();
   Task task;
-  task.run = [secret, promise] {
+  task.run = [secret, promise, on_ready] {
     try {
       promise->set_value(VerifyPassword(secret->a, secret->b));
     } catch (...) {
@@ -149,22 +151,24 @@ std::future<bool> PasswordHasher::Verify(std::string hash, std::string password)
     }
     Wipe(secret->a);
     Wipe(secret->b);
+    if (on_ready) on_ready();
   };
-  task.fail = [promise] {
+  task.fail = [promise, on_ready] {
     promise->set_exception(std::make_exception_ptr(Error(ErrorCode::kShuttingDown, "password hasher stopped")));
+    if (on_ready) on_ready();
   };
   Enqueue(std::move(task));
   return future;
 }
 
-std::future<bool> PasswordHasher::VerifyDummy(std::string password) {
+std::future<bool> PasswordHasher::VerifyDummy(std::string password, std::function<void()> on_ready) {
   auto secret = std::make_shared<Secret>();
   secret->b = std::move(password);
   Wipe(password);
   auto promise = std::make_shared<std::promise<bool>>();
   std::future<bool> future = promise->get_future();
   Task task;
-  task.run = [this, secret, promise] {
+  task.run = [this, secret, promise, on_ready] {
     try {
       std::call_once(dummy_once_, [this] { dummy_hash_ = HashPassword(RandomToken(), options_.params); });
       (void)VerifyPassword(dummy_hash_, secret->b);
@@ -173,9 +177,11 @@ std::future<bool> PasswordHasher::VerifyDummy(std::string password) {
       promise->set_exception(std::current_exception());
     }
     Wipe(secret->b);
+    if (on_ready) on_ready();
   };
-  task.fail = [promise] {
+  task.fail = [promise, on_ready] {
     promise->set_exception(std::make_exception_ptr(Error(ErrorCode::kShuttingDown, "password hasher stopped")));
+    if (on_ready) on_ready();
   };
   Enqueue(std::move(task));
   return future;

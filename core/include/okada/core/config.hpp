@@ -11,6 +11,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <filesystem>
 #include <map>
 #include <optional>
 #include <stdexcept>
@@ -69,6 +70,9 @@ class Config {
   const Value& Find(std::string_view key, ConfigType type) const;
   std::map<std::string, Value, std::less<>> values_;
 };
+
+/// The local state directory (dev keys): `state.dir`, else $XDG_STATE_HOME/okada, else ~/.local/state/okada.
+std::filesystem::path StateDir(const Config& config);
 
 /// `OKADA_HTTP_PORT` for "http.port".
 std::string EnvNameFor(std::string_view key);

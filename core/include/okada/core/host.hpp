@@ -13,6 +13,7 @@
 
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <string>
@@ -38,6 +39,9 @@ class Redis;
 namespace http {
 class Router;
 }
+namespace access {
+class DenyList;
+}
 
 /// A periodic background job, run on shard 0 every `interval` until the host stops.
 struct Job {
@@ -51,6 +55,11 @@ class ServiceTransport {
  public:
   virtual ~ServiceTransport() = default;
   virtual boost::asio::awaitable<http::ClientResponse> Call(http::ClientRequest request) = 0;
+  /// Probes the callee's instances (GET /readyz) and takes failing ones out of rotation until they answer
+  /// again. In-process transports have nothing to probe.
+  virtual boost::asio::awaitable<void> CheckHealth(Deadline) { co_return; }
+  /// Instances currently in rotation (1 for in-process).
+  virtual std::size_t healthy() const { return 1; }
 };
 
 class Host;
@@ -72,6 +81,16 @@ class ServiceContext {
   /// The transport to `service`: in-process if this host runs it, HTTP if it is configured as remote.
   /// Throws std::invalid_argument naming the service when it is neither.
   ServiceTransport& TransportTo(std::string_view service);
+  /// True if `service` runs in this process.
+  bool Hosts(std::string_view service) const;
+  /// Services configured in `services.remote` (and not hosted here).
+  std::vector<std::string> RemoteServices() const;
+  /// Every route registered so far (services start in catalogue order, so the last one sees all).
+  std::vector<const http::Route*> Routes() const;
+  /// This process's in-memory token deny-list (written by the auth service, read by the gateway).
+  access::DenyList& deny_list() const;
+  /// The local state directory (keys), created 0700 if missing.
+  std::filesystem::path state_dir() const;
 
  private:
   Host& host_;
@@ -90,6 +109,8 @@ class Service {
 struct ServiceFactory {
   std::string name;
   std::function<std::unique_ptr<Service>()> make;
+  /// Hosted in every process whatever the selection (the gateway: the edge of every process).
+  bool always = false;
 };
 
 class Host {
@@ -113,6 +134,7 @@ class Host {
 
   std::uint16_t port() const;
   http::Server& server();
+  http::Router& router();
   Metrics& metrics();
   const Config& config() const;
 

@@ -48,6 +48,9 @@ bool NeedsRehash(std::string_view hash, const Argon2Params& params = {});
 /// once and at most `queue_capacity` wait; beyond that Hash/Verify fail fast instead of queueing without
 /// bound (a sign-in flood must not exhaust memory: each running hash holds 19 MiB).
 ///
+/// `on_ready`, when given, is called on the pool thread right after the future becomes ready (or fails): a
+/// coroutine uses it to wake up on its own executor instead of blocking on the future.
+///
 /// Thread-safety: Hash and Verify may be called from any thread (e.g. Asio I/O threads; they only take a
 /// mutex briefly). The futures complete on a pool thread. The destructor fails the still-queued requests with
 /// okada::Error(kShuttingDown), waits for the running ones and joins the threads.
@@ -72,16 +75,16 @@ class PasswordHasher {
 
   /// Queues a hash of `password`. The future yields the PHC string (or okada::Error(kInternal)).
   /// Throws okada::Error(kUnavailable) with a Retry-After header at once if the queue is full.
-  std::future<std::string> Hash(std::string password);
+  std::future<std::string> Hash(std::string password, std::function<void()> on_ready = {});
 
   /// Queues a verification. The future yields true on a match, false otherwise (including a malformed hash).
   /// Throws okada::Error(kUnavailable) with a Retry-After header at once if the queue is full.
-  std::future<bool> Verify(std::string hash, std::string password);
+  std::future<bool> Verify(std::string hash, std::string password, std::function<void()> on_ready = {});
 
   /// Spends the same time as Verify() against a real hash and yields false: call it when the account does not
   /// exist (or has no password) so sign-in timing does not reveal which phone numbers are registered. The dummy
   /// hash is made once, on first use, with this pool's parameters. Same queue bound as Verify().
-  std::future<bool> VerifyDummy(std::string password);
+  std::future<bool> VerifyDummy(std::string password, std::function<void()> on_ready = {});
 
   /// NeedsRehash under this pool's parameters.
   bool NeedsRehash(std::string_view hash) const { return crypto::NeedsRehash(hash, options_.params); }

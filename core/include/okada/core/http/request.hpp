@@ -23,6 +23,9 @@ struct Principal {
   std::string subject;  ///< user id
   std::string role;     ///< customer, rider, merchant_owner, merchant_staff, support, admin
   std::vector<std::string> scopes;
+  std::string session;   ///< the sign-in session (refresh-token family) the access token belongs to
+  std::string token_id;  ///< the access token's jti
+  bool service = false;  ///< an internal call from another service (X-Okada-Service-Token), no end user
 };
 
 /// One HTTP request. Lives for the duration of its handler; not thread-safe (one coroutine owns it).

@@ -1,0 +1,116 @@
+// A known phone number (in every format) and a known landmark text appear nowhere in clear after a
+// realistic journey: not in a pg_dump, not in Redis keys or values, not in the logs, not in event payloads
+// (the outbox tables are part of the dump).
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <boost/json.hpp>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+#include "okada/core/crypto/random.hpp"
+#include "okada/core/log.hpp"
+#include "platform.hpp"
+
+namespace okada::test {
+namespace {
+namespace json = boost::json;
+
+std::string Shell(const std::string& cmd) {
+  std::string out;
+  FILE* f = ::popen(cmd.c_str(), "r");
+  if (!f) return out;
+  char buf[4096];
+  std::size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) out.append(buf, n);
+  ::pclose(f);
+  return out;
+}
+
+// Every key and every value of the test Redis, rendered as text.
+std::string RedisEverything(const std::string& url) {
+  std::string cli = "redis-cli -u '" + url + "' ";
+  std::string all;
+  std::istringstream keys(Shell(cli + "--scan"));
+  std::string key;
+  while (std::getline(keys, key)) {
+    if (key.empty()) continue;
+    all += "KEY " + key + "\n";
+    std::string type = Shell(cli + "TYPE '" + key + "'");
+    std::string q = "'" + key + "'";
+    if (type.starts_with("string")) all += Shell(cli + "GET " + q);
+    if (type.starts_with("zset")) all += Shell(cli + "ZRANGE " + q + " 0 -1 WITHSCORES");
+    if (type.starts_with("hash")) all += Shell(cli + "HGETALL " + q);
+    if (type.starts_with("list")) all += Shell(cli + "LRANGE " + q + " 0 -1");
+    if (type.starts_with("set")) all += Shell(cli + "SMEMBERS " + q);
+    if (type.starts_with("stream")) all += Shell(cli + "XRANGE " + q + " - +");
+  }
+  return all;
+}
+
+TEST(Pii, PhoneAndLandmarkNeverAppearInClear) {
+  // Logs go to stderr: capture them in a file for the whole journey.
+  char log_path[] = "/tmp/okada-pii-log-XXXXXX";
+  int log_fd = ::mkstemp(log_path);
+  ASSERT_GE(log_fd, 0);
+  std::fflush(stderr);
+  int saved = ::dup(2);
+  ::dup2(log_fd, 2);
+
+  std::string phone, landmark = "Derrière la station Total, carrefour Bastos " + crypto::RandomToken(4);
+  std::string db_url;
+  {
+    PlatformOptions po;
+    po.config["log.level"] = "debug";
+    Platform p("pii", po);
+    db_url = p.db_url();
+    auto a = p.SignUp();
+    phone = a.phone;
+    std::string local = phone.substr(4);
+    // The same person types their number differently: sign in with the local form, ask for codes.
+    auto in = p.Call("POST", "/v1/auth/signin", R"({"phone":")" + local + R"(","password":")" + a.password + "\"}");
+    ASSERT_EQ(in.status, 200) << in.body;
+    ASSERT_EQ(p.Call("POST", "/v1/auth/otp", R"({"phone":"237)" + local + R"(","purpose":"signin"})").status, 202);
+    std::string code = p.LastCode(phone);
+    ASSERT_EQ(p.Call("POST", "/v1/auth/signin/otp", R"({"phone":")" + phone + R"(","code":")" + code + "\"}").status,
+              200);
+    json::object addr{{"label", "home"},
+                      {"location", json::object{{"lat", 4.0611}, {"lon", 9.7679}}},
+                      {"landmark", landmark},
+                      {"neighbourhood", "Akwa"},
+                      {"phone_to_call", phone}};
+    auto created = p.CallAs(a.access_token, "POST", "/v1/users/me/addresses", json::serialize(addr));
+    ASSERT_EQ(created.status, 201) << created.body;
+    ASSERT_EQ(p.CallAs(a.access_token, "PATCH", "/v1/users/me", R"({"name":"Ngo Bassa )" + local + "\"}").status, 200);
+    auto r = p.Call("POST", "/v1/auth/refresh", R"({"refresh_token":")" + a.refresh_token + "\"}");
+    ASSERT_EQ(r.status, 200);
+    ASSERT_EQ(p.CallAs(a.access_token, "POST", "/v1/auth/signout").status, 204);
+
+    std::string dump = Shell("pg_dump --data-only '" + db_url + "'");
+    ASSERT_NE(dump.find("auth.accounts"), std::string::npos) << "the dump ran";
+    std::string redis = RedisEverything(RequiredEnv("OKADA_REDIS_URL"));
+    for (const std::string& needle : {local, landmark.substr(0, 30), std::string("Ngo Bassa")}) {
+      EXPECT_EQ(dump.find(needle), std::string::npos) << "pg_dump contains " << needle;
+      EXPECT_EQ(redis.find(needle), std::string::npos) << "Redis contains " << needle;
+    }
+    auto outbox = Psql(db_url, "SELECT payload::text FROM auth.outbox");
+    ASSERT_FALSE(outbox.empty()) << "user.registered was written";
+    for (const auto& payload : outbox) EXPECT_EQ(payload.find(local), std::string::npos) << payload;
+  }
+  log::Flush();
+  std::fflush(stderr);
+  ::dup2(saved, 2);
+  ::close(saved);
+  std::ifstream in(log_path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  std::string logs = ss.str();
+  ::unlink(log_path);
+  EXPECT_NE(logs.find("http.request"), std::string::npos) << "access logs were captured";
+  EXPECT_EQ(logs.find(phone.substr(4)), std::string::npos) << "logs contain the phone number";
+  EXPECT_EQ(logs.find(landmark.substr(0, 30)), std::string::npos) << "logs contain the landmark";
+}
+
+}  // namespace
+}  // namespace okada::test
