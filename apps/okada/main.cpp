@@ -9,8 +9,12 @@
 #include <string>
 #include <vector>
 
+#include <boost/json.hpp>
+#include "okada/core/access/access.hpp"
 #include "okada/core/config.hpp"
+#include "okada/core/crypto/jwt.hpp"
 #include "okada/core/host.hpp"
+#include "okada/core/http/router.hpp"
 #include "okada/core/log.hpp"
 #include "okada/core/pg/migrations.hpp"
 #include "sandbox_cmd.hpp"
@@ -30,6 +34,8 @@ Commands:
   config     Print the effective configuration and where each value comes from
   version    Print the version
   brain      AI Brain commands (training, evaluation), handled by okada-brain
+  routes     Print every HTTP route with who may call it (--json for the OpenAPI check)
+  keys       Signing keys: 'okada keys rotate' (new active key; old ones stay published) or 'okada keys list'
   sandbox    Local stand-ins for outside parties: 'okada sandbox sms' (the SMS gateway)
 
 Run 'okada <command> --help' for a command's options.
@@ -117,6 +123,55 @@ int Brain(int argc, char** argv) {
   return 1;
 }
 
+// Builds every service against a throw-away state directory (nothing is served or connected) and prints the
+// router's routes joined with api/routes.inc.
+int Routes(bool as_json) {
+  char tmpl[] = "/tmp/okada-routes-XXXXXX";
+  std::filesystem::path dir = ::mkdtemp(tmpl);
+  okada::Config config = okada::Config::Defaults(
+      {{"http.port", "0"}, {"state.dir", dir.string()}, {"log.level", "off"}, {"http.io_threads", "1"}});
+  okada::Host host(config, okada::app::Catalogue());
+  host.Start({"all"});
+  boost::json::array out;
+  for (const auto* r : host.router().Routes()) {
+    const auto* rule = okada::access::FindRule(r->method, r->pattern);
+    boost::json::object o{{"method", okada::http::ToString(r->method)},
+                          {"pattern", r->pattern},
+                          {"service", rule ? rule->service : "?"},
+                          {"who", rule ? rule->who : "?"},
+                          {"rate_class", rule ? rule->rate_class : ""}};
+    if (as_json)
+      out.push_back(std::move(o));
+    else
+      std::cout << okada::http::ToString(r->method) << "\t" << r->pattern << "\t" << (rule ? rule->who : "?") << "\n";
+  }
+  host.Shutdown();
+  std::error_code ec;
+  std::filesystem::remove_all(dir, ec);
+  if (as_json) std::cout << boost::json::serialize(out) << "\n";
+  return 0;
+}
+
+int Keys(int argc, char** argv) {
+  std::string sub = argc > 2 ? argv[2] : "";
+  Args a;
+  okada::Config config = LoadConfig(a);
+  auto store = okada::crypto::KeyStore::LoadOrCreate(okada::StateDir(config));
+  if (sub == "rotate") {
+    std::string kid = store->Rotate();
+    std::cout << "okada keys: new active signing key " << kid
+              << " (previous keys stay in the JWKS; restart the auth service to sign with the new one)\n";
+    return 0;
+  }
+  if (sub == "list") {
+    for (const auto& k : store->PublicKeys())
+      std::cout << k.kid() << (k.kid() == store->active_kid() ? "  (active)" : "") << "\n";
+    return 0;
+  }
+  std::cerr << "Usage: okada keys rotate|list\n";
+  return 2;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -125,6 +180,8 @@ int main(int argc, char** argv) {
   a.command = argv[1];
   if (a.command == "brain") return Brain(argc, argv);
   if (a.command == "sandbox") return okada::app::RunSandboxCommand(argc, argv);
+  if (a.command == "routes") return Routes(argc > 2 && std::string(argv[2]) == "--json");
+  if (a.command == "keys") return Keys(argc, argv);
   for (int i = 2; i < argc; ++i) {
     std::string arg = argv[i];
     if (arg == "--help" || arg == "-h")

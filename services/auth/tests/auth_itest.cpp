@@ -337,3 +337,26 @@ TEST_F(AuthTest, OversizeBodiesAre413) {
 
 }  // namespace
 }  // namespace okada::test
+
+namespace okada::test {
+namespace {
+
+// Per-address ceiling (generous in production: many people share one carrier address), checked after the
+// per-phone limit: distinct phones from one address run into it.
+TEST(AuthOtpLimits, SendsAreThrottledPerClientAddress) {
+  PlatformOptions po;
+  po.config["auth.otp_sends_per_ip"] = "3";
+  Platform p("auth_ip", po);
+  std::vector<Platform::Account> accounts;
+  for (int i = 0; i < 4; ++i) accounts.push_back(p.SignUp());
+  for (int i = 0; i < 3; ++i)
+    ASSERT_EQ(p.Call("POST", "/v1/auth/otp", R"({"phone":")" + accounts[i].phone + R"(","purpose":"signin"})").status,
+              202);
+  auto fourth = p.Call("POST", "/v1/auth/otp", R"({"phone":")" + accounts[3].phone + R"(","purpose":"signin"})");
+  EXPECT_EQ(fourth.status, 429) << fourth.body;
+  EXPECT_EQ(JsonField(fourth.body, "code"), "RATE_LIMITED");
+  EXPECT_TRUE(p.sms().Messages(accounts[3].phone).empty());
+}
+
+}  // namespace
+}  // namespace okada::test

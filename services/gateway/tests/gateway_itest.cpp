@@ -111,3 +111,35 @@ TEST_F(GatewayTest, EveryRegisteredRouteIsInTheTable) {
 
 }  // namespace
 }  // namespace okada::test
+
+namespace okada::test {
+namespace {
+
+// A front process that hosts only the gateway and reaches auth and users in another process over HTTP:
+// routes are proxied, tokens verified with the remote JWKS, and a dead instance leaves the rotation.
+TEST(GatewayRemote, ProxiesToRemoteServicesAndSkipsADeadInstance) {
+  Platform back("gw_back");
+  std::string base = "http://127.0.0.1:" + std::to_string(back.port());
+  std::string dead = "http://127.0.0.1:1";
+  PlatformOptions fo;
+  fo.services = {"gateway"};
+  fo.config["services.remote"] = "auth=" + base + ",users=" + dead + "|" + base;
+  fo.config["gateway.upstream_health_ms"] = "100";
+  Platform front("gw_front", fo);
+
+  auto a = front.SignUp();  // proxied to auth
+  ASSERT_FALSE(a.access_token.empty());
+  for (int i = 0; i < 6; ++i) {  // round robin over users instances: the dead one must never surface
+    auto me = front.CallAs(a.access_token, "GET", "/v1/users/me");
+    EXPECT_EQ(me.status, 200) << me.body;
+  }
+  auto denied = front.CallAs(a.access_token, "GET", "/v1/admin/riders");
+  EXPECT_EQ(denied.status, 403) << "the front edge applies the role table itself";
+  auto anonymous = front.Call("GET", "/v1/users/me");
+  EXPECT_EQ(anonymous.status, 401);
+  auto signout = front.CallAs(a.access_token, "POST", "/v1/auth/signout");
+  EXPECT_EQ(signout.status, 204);
+}
+
+}  // namespace
+}  // namespace okada::test
