@@ -13,7 +13,7 @@ std::vector<ServiceFactory> Catalogue() {
   return {
       {"auth", [] { return auth::MakeService(); }},
       {"users", [] { return users::MakeService(); }},
-      {"gateway", [] { return gateway::MakeService(); }},
+      {"gateway", [] { return gateway::MakeService(); }, /*always=*/true},
   };
 }
 

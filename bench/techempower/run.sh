@@ -24,22 +24,9 @@ cmake --preset release >/dev/null
 cmake --build --preset release --target okada-bench >&2
 BIN="$ROOT/build/release/bench/okada-bench"
 
-export OKADA_ENV_NAME=bench OKADA_PG_PORT="${BENCH_PG_PORT:-55434}" OKADA_REDIS_PORT="${BENCH_REDIS_PORT:-56381}"
-unset OKADA_RUN_DIR OKADA_PG_URL OKADA_REDIS_URL
-scripts/dev-env start >&2
-eval "$(scripts/dev-env env)"
-ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
-
-WORK="$(mktemp -d "${TMPDIR:-/tmp}/okada-bench.XXXXXX")"
-chmod 755 "$WORK"
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  scripts/dev-env stop >&2 || true
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
+source "$ROOT/bench/lib.sh"
+bench_env bench "${BENCH_PG_PORT:-55434}" "${BENCH_REDIS_PORT:-56381}"
+bench_workdir okada-bench
 
 # --- peers -----------------------------------------------------------------------------------------------------
 OKADA_PG_URL="$OKADA_PG_URL" "$BIN" migrate >&2
@@ -79,19 +66,6 @@ for _ in $(seq 100); do
 done
 
 # --- runs ------------------------------------------------------------------------------------------------------
-declare -A results
-wrk_run() {  # name url connections → requests/s (also records p50 latency)
-  local name=$1 url=$2 c=$3 out
-  out=$(taskset -c 1 wrk -t1 -c"$c" -d"${SECONDS_PER_RUN}s" --latency "$url" 2>&1)
-  local rps p50 errors
-  rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
-  p50=$(awk '$1=="50%" {print $2}' <<<"$out")
-  errors=$(grep -Eo 'Non-2xx or 3xx responses: [0-9]+|Socket errors: .*' <<<"$out" || true)
-  [ -n "$errors" ] && log "$name: $errors"
-  results[$name]+="$rps "
-  results[$name.p50]+="$p50 "
-  log "$name: $rps req/s (p50 $p50)"
-}
 pgbench_run() {
   local out tps
   out=$(taskset -c 1 pgbench -S -M prepared -c "$CONN" -j 1 -T "$SECONDS_PER_RUN" -n -h 127.0.0.1 -p "$OKADA_PG_PORT" -U postgres "$PGBENCH_DB" 2>&1)
@@ -125,10 +99,6 @@ while kill -0 $wrk1000 2>/dev/null; do
 done
 hwm=$(awk '/VmHWM/ {print $2}' /proc/$OKADA_PID/status)
 rps1000=$(awk '/Requests\/sec/ {print $2}' "$WORK/wrk1000.txt")
-
-median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
-m() { echo "${results[$1]}" | median; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a/b}'; }
 
 json_okada=$(m okada_json); json_nginx=$(m nginx_json); db_okada=$(m okada_db); pg=$(m pgbench)
 cat <<TABLE

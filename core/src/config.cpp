@@ -67,6 +67,8 @@ std::vector<ConfigKey> BuildSchema() {
       {"auth.otp_ip_window_ms", T::kDurationMs, "3600000", 1000, 86400000, "window of the per-address SMS limit"},
       {"auth.hash_threads", T::kInt, "1", 1, 64, "password hashes running at once (19 MiB each)"},
       {"auth.hash_queue", T::kInt, "512", 0, 100000, "password hashes waiting; beyond this sign-ins get 503"},
+      {"auth.password_deadline_ms", T::kDurationMs, "30000", 1000, 600000,
+       "deadline of sign-up, sign-in and password reset (they queue for the hashing pool)"},
       {"auth.insecure_fast_hashing", T::kBool, "false", 0, 0,
        "TESTS ONLY: minimal Argon2 cost so sanitizer builds stay fast; never in production"},
       // --- SMS gateway adapter ---
@@ -86,7 +88,8 @@ std::vector<ConfigKey> BuildSchema() {
       {"gateway.signin_per_min", T::kInt, "30", 1, 1000000, "sign-in/refresh attempts per minute per address"},
       {"gateway.otp_per_min", T::kInt, "10", 1, 1000000, "authenticated OTP checks per minute per caller"},
       {"gateway.upstream_health_ms", T::kDurationMs, "2000", 100, 600000, "health check interval of remote upstreams"},
-      {"gateway.docs_dir", T::kString, "", 0, 0, "API docs assets (Redoc); default api/docs/dist in the source tree"},
+      {"gateway.docs_dir", T::kString, "", 0, 0,
+       "API contract and docs page (openapi.yaml, docs/); default api/ in the source tree"},
       {"migrations.dir", T::kString, "", 0, 0,
        "root of the service migration folders; default: next to the binary's source tree"},
   };

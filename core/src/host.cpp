@@ -421,6 +421,7 @@ bool Host::Shutdown() {
 
 std::uint16_t Host::port() const { return impl_->server ? impl_->server->port() : 0; }
 http::Router& Host::router() { return *impl_->router; }
+IoPool& Host::io() { return *impl_->io; }
 http::Server& Host::server() { return *impl_->server; }
 Metrics& Host::metrics() { return *impl_->metrics; }
 const Config& Host::config() const { return impl_->config; }

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include <gtest/gtest.h>
+
 #include "okada/core/host.hpp"
 #include "okada/providers/sms.hpp"
 #include "support/test_support.hpp"
@@ -62,6 +64,21 @@ class Platform {
   std::unique_ptr<Config> config_;
   std::unique_ptr<sms::Sandbox> sms_;
   std::unique_ptr<Host> host_;
+};
+
+/// A test suite sharing one Platform, started once for the suite:
+///   class OrdersTest : public SharedPlatformTest<OrdersTest> { public: static constexpr const char* kSuite = "orders";
+///   };
+template <typename Suite>
+class SharedPlatformTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { platform_ = new Platform(Suite::kSuite); }
+  static void TearDownTestSuite() {
+    delete platform_;
+    platform_ = nullptr;
+  }
+  Platform& p() { return *platform_; }
+  static inline Platform* platform_ = nullptr;
 };
 
 /// A unique Cameroon mobile number for this test process (+2376 then 8 digits).

@@ -28,6 +28,11 @@ std::string SmsApiKey(const Config& config, const std::filesystem::path& state) 
   return key;
 }
 
+boost::asio::awaitable<void> PruneKeys(crypto::KeyStore* keys) {
+  keys->Prune(std::chrono::hours(24));
+  co_return;
+}
+
 class AuthService : public Service {
  public:
   std::string_view name() const override { return "auth"; }
@@ -83,10 +88,14 @@ class AuthService : public Service {
     s->refresh_grace = c.GetDuration("auth.refresh_grace_ms");
     s->otp_ttl = c.GetDuration("auth.otp_ttl_ms");
     s->otp_attempts = static_cast<int>(c.GetInt("auth.otp_attempts"));
+    s->password_deadline = c.GetDuration("auth.password_deadline_ms");
 
     RegisterRoutes(ctx, s);
     ctx.AddJob(Job{"auth.deny_sync", std::chrono::seconds(60),
                    [s](Deadline d) -> boost::asio::awaitable<void> { return SyncDenials(s, d); }});
+    // Retired signing keys leave the JWKS once no token they signed can still be valid (a day is ample).
+    crypto::KeyStore* keys = s->keys.get();
+    ctx.AddJob(Job{"auth.key_prune", std::chrono::hours(1), [keys](Deadline) { return PruneKeys(keys); }});
     state_ = s;
   }
 

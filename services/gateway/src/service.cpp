@@ -12,6 +12,7 @@
 #include <fstream>
 #include <future>
 #include <sstream>
+#include <unordered_map>
 
 #include "api/docs.hpp"
 #include "domain/edge.hpp"
@@ -33,7 +34,33 @@ using http::Response;
 
 namespace {
 
+// Tokens already verified on this shard (ES256 verification costs tens of microseconds; a client sends the
+// same token for minutes). Keyed by the whole token, so a hit means byte-identical input; entries end at the
+// token's expiry, and the deny-list and role checks still run on every request. Bounded: cleared when full.
+class VerifiedTokens {
+ public:
+  const crypto::Claims* Find(std::string_view token, std::int64_t now_s) {
+    auto it = map_.find(std::string(token));
+    if (it == map_.end()) return nullptr;
+    if (it->second.exp <= now_s) {
+      map_.erase(it);
+      return nullptr;
+    }
+    return &it->second;
+  }
+  void Put(std::string_view token, const crypto::Claims& claims) {
+    if (map_.size() >= kMaxEntries) map_.clear();
+    map_.emplace(std::string(token), claims);
+  }
+  void Clear() { map_.clear(); }
+
+ private:
+  static constexpr std::size_t kMaxEntries = 20000;
+  std::unordered_map<std::string, crypto::Claims> map_;
+};
+
 struct Edge {
+  std::vector<std::unique_ptr<VerifiedTokens>> verified;  // one per I/O shard
   std::unique_ptr<RouteRules> rules;
   std::unique_ptr<Keys> keys;
   access::DenyList* deny = nullptr;
@@ -76,17 +103,27 @@ asio::awaitable<std::optional<Response>> Authenticate(std::shared_ptr<Edge> e, R
     e->denied_unauth->Add();
     throw Unauthenticated(ErrorCode::kUnauthenticated, "no bearer token");
   }
-  auto verifier = e->keys->verifier();
-  if (auto kid = KidOf(*bearer); kid && !verifier->HasKey(*kid)) {
-    // A key we have not seen: the auth service may have rotated. Re-fetch (rate-limited), then decide.
-    if (co_await e->keys->Refetch(req.deadline(), false)) verifier = e->keys->verifier();
-  }
+  int shard = IoPool::CurrentShard();
+  VerifiedTokens* cache =
+      shard >= 0 && static_cast<std::size_t>(shard) < e->verified.size() ? e->verified[shard].get() : nullptr;
+  std::int64_t now_s =
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
   crypto::Claims claims;
-  try {
-    claims = verifier->Verify(*bearer);
-  } catch (const Error& err) {
-    e->denied_invalid->Add();
-    throw Unauthenticated(err.code(), err.detail());
+  if (const crypto::Claims* hit = cache ? cache->Find(*bearer, now_s) : nullptr) {
+    claims = *hit;
+  } else {
+    auto verifier = e->keys->verifier();
+    if (auto kid = KidOf(*bearer); kid && !verifier->HasKey(*kid)) {
+      // A key we have not seen: the auth service may have rotated. Re-fetch (rate-limited), then decide.
+      if (co_await e->keys->Refetch(req.deadline(), false)) verifier = e->keys->verifier();
+    }
+    try {
+      claims = verifier->Verify(*bearer);
+    } catch (const Error& err) {
+      e->denied_invalid->Add();
+      throw Unauthenticated(err.code(), err.detail());
+    }
+    if (cache) cache->Put(*bearer, claims);
   }
   auto sid = claims.extra.find("sid");
   std::string session = sid == claims.extra.end() ? std::string() : sid->second;
@@ -201,6 +238,7 @@ class GatewayService : public Service {
       log::Warn("gateway.no_auth", {{"detail", "auth neither hosted nor remote: only public routes will work"}});
     }
     e->keys = std::make_unique<Keys>(auth, vo, c.GetDuration("gateway.jwks_refetch_ms"));
+    for (std::size_t i = 0; i < ctx.io().size(); ++i) e->verified.push_back(std::make_unique<VerifiedTokens>());
 
     auto& m = ctx.metrics();
     auto denied = [&](const char* reason) {

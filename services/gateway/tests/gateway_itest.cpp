@@ -20,17 +20,10 @@ namespace okada::test {
 namespace {
 namespace json = boost::json;
 
-class GatewayTest : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() { platform_ = new Platform("gateway"); }
-  static void TearDownTestSuite() {
-    delete platform_;
-    platform_ = nullptr;
-  }
-  Platform& p() { return *platform_; }
-  static Platform* platform_;
+class GatewayTest : public SharedPlatformTest<GatewayTest> {
+ public:
+  static constexpr const char* kSuite = "gateway";
 };
-Platform* GatewayTest::platform_ = nullptr;
 
 std::string Concrete(const std::string& pattern) {
   static const std::regex param(R"(\{[a-z_]+\})");

@@ -60,15 +60,11 @@ std::string StoreBody(const std::string& name) {
          R"(","location":{"lat":4.05,"lon":9.7},"address":"Rue Joffre, Akwa","opening_hours":)" + kHours + "}";
 }
 
-class UsersTest : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() { platform_ = new Platform("users"); }
-  static void TearDownTestSuite() {
-    delete platform_;
-    platform_ = nullptr;
-  }
-  Platform& p() { return *platform_; }
+class UsersTest : public SharedPlatformTest<UsersTest> {
+ public:
+  static constexpr const char* kSuite = "users";
 
+ protected:
   std::string Admin() { return p().MintToken(crypto::UuidV7(), "admin", crypto::UuidV7()); }
   std::string Support() { return p().MintToken(crypto::UuidV7(), "support", crypto::UuidV7()); }
 
@@ -103,10 +99,7 @@ class UsersTest : public ::testing::Test {
     EXPECT_EQ(RoleOf(m.owner), "merchant_owner");
     return m;
   }
-
-  static Platform* platform_;
 };
-Platform* UsersTest::platform_ = nullptr;
 
 // --- profile --------------------------------------------------------------------------------------------------
 
@@ -224,7 +217,8 @@ TEST_F(UsersTest, AtMostTwentyAddresses) {
   for (int page = 0; page < 5; ++page) {
     auto res = p().CallAs(a.access_token, "GET", target);
     ASSERT_EQ(res.status, 200) << res.body;
-    for (const json::value& item : Parse(res.body).at("items").as_array())
+    json::value page_json = Parse(res.body);
+    for (const json::value& item : page_json.at("items").as_array())
       seen.insert(std::string(item.at("id").as_string()));
     std::string next = JsonField(res.body, "next_cursor");
     if (next == "null") break;
@@ -342,6 +336,7 @@ TEST_F(UsersTest, MalformedInputOnEveryEndpointIsA4xxNamingTheField) {
       {"{\"a\":", 400, ""},
       {"", 400, ""},
       {"\"text\"", 400, ""},
+      {"{\"zz\":\"\\ud800\"}", 400, ""},
       {"{\"zz\":\"" + bad_utf8 + "\"}", 422, "zz"},
       {"{\"zz\":\"" + kilo10 + "\"}", 422, "zz"},
   };
@@ -371,6 +366,8 @@ TEST_F(UsersTest, MalformedInputOnEveryEndpointIsA4xxNamingTheField) {
       {0, R"({"lang":null})", "lang"},
       {0, R"({"preferences":[1,2]})", "preferences"},
       {0, R"({"preferences":"dark"})", "preferences"},
+      {0, R"({"preferences":{"x":1e400}})", "preferences"},
+      {0, R"({"preferences":{"a":"b\u0000c"}})", "preferences"},
       {1, R"({})", "landmark"},
       {1, R"({})", "location"},
       {1, R"({"location":"Bastos","landmark":"x","neighbourhood":"y"})", "location"},

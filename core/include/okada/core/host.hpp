@@ -135,6 +135,7 @@ class Host {
   std::uint16_t port() const;
   http::Server& server();
   http::Router& router();
+  IoPool& io();
   Metrics& metrics();
   const Config& config() const;
 

@@ -15,6 +15,7 @@
 #include "events/outbox.hpp"
 #include "okada/core/crypto/random.hpp"
 #include "okada/core/errors.hpp"
+#include "okada/core/http/paging.hpp"
 #include "okada/core/http/router.hpp"
 #include "okada/core/json_reader.hpp"
 #include "okada/core/log.hpp"
@@ -107,12 +108,7 @@ std::optional<std::string> CookieValue(const Request& req, std::string_view name
 }
 
 std::optional<std::string> ValidUuid(std::string_view s) {
-  if (s.size() != 36) return std::nullopt;
-  for (std::size_t i = 0; i < 36; ++i) {
-    char c = s[i];
-    bool dash = i == 8 || i == 13 || i == 18 || i == 23;
-    if (dash ? c != '-' : !std::isxdigit(static_cast<unsigned char>(c))) return std::nullopt;
-  }
+  if (!paging::IsUuid(s)) return std::nullopt;
   return std::string(s);
 }
 
@@ -122,21 +118,22 @@ std::string PathId(const Request& req) {
   return *id;
 }
 
-/// `limit` clamped to 1..100 (default 20); a non-number is a field error.
+/// `limit` clamped to 1..100 (default 20) and the opaque cursor: core/include/okada/core/http/paging.hpp.
 std::int64_t PageLimit(const Request& req) {
   auto raw = req.query_param("limit");
-  if (!raw) return 20;
-  std::int64_t v = 0;
-  auto [p, ec] = std::from_chars(raw->data(), raw->data() + raw->size(), v);
-  if (ec != std::errc() || p != raw->data() + raw->size())
-    throw std::move(Error(ErrorCode::kValidationFailed).WithField({"limit", "INVALID_TYPE", "an integer"}));
-  return std::clamp<std::int64_t>(v, 1, 100);
+  auto limit = paging::ParseLimit(raw ? std::optional<std::string_view>(*raw) : std::nullopt);
+  if (!limit)
+    throw std::move(Error(ErrorCode::kValidationFailed)
+                        .WithField({"limit", "INVALID_TYPE", "an integer; values outside 1..100 are clamped"}));
+  return *limit;
 }
 std::optional<std::string> PageCursor(const Request& req) {
   auto raw = req.query_param("cursor");
   if (!raw || raw->empty()) return std::nullopt;
-  auto id = ValidUuid(*raw);
-  if (!id) throw std::move(Error(ErrorCode::kValidationFailed).WithField({"cursor", "INVALID_FORMAT", ""}));
+  auto id = paging::DecodeCursor(*raw);
+  if (!id)
+    throw std::move(Error(ErrorCode::kValidationFailed)
+                        .WithField({"cursor", "INVALID_FORMAT", "use next_cursor of the previous page"}));
   return id;
 }
 
@@ -614,7 +611,7 @@ asio::awaitable<Response> ListSessions(SP s, Request& req) {
   for (int i = 0; i < r.size(); ++i) {
     auto row = r[i];
     if (i == limit) {
-      next = r[i - 1].Get<std::string>(0);
+      next = paging::EncodeCursor(r[i - 1].Get<std::string>(0));
       break;
     }
     std::string id = row.Get<std::string>(0);
@@ -730,7 +727,7 @@ asio::awaitable<Response> ListAudit(SP s, Request& req) {
   std::optional<std::string> next;
   for (int i = 0; i < r.size(); ++i) {
     if (i == limit) {
-      next = r[i - 1].Get<std::string>(0);
+      next = paging::EncodeCursor(r[i - 1].Get<std::string>(0));
       break;
     }
     auto row = r[i];
@@ -787,16 +784,23 @@ void RegisterRoutes(ServiceContext& ctx, SP s) {
   auto add = [&](M m, const char* pattern, asio::awaitable<Response> (*fn)(SP, Request&)) {
     router.Add(m, pattern, http::AsyncHandler([s, fn](Request& req) { return fn(s, req); }));
   };
+  // Password routes wait their turn on the bounded hashing pool: during a sign-in surge the queue, not the
+  // default request deadline, is what bounds them (a full queue answers 503 at once).
+  http::RouteOptions hashing;
+  hashing.deadline = s->password_deadline;
+  auto add_hashing = [&](M m, const char* pattern, asio::awaitable<Response> (*fn)(SP, Request&)) {
+    router.Add(m, pattern, http::AsyncHandler([s, fn](Request& req) { return fn(s, req); }), hashing);
+  };
   router.Add(M::kGet, "/.well-known/jwks.json", http::SyncHandler([s](Request&) {
                Response res = Response::Json(s->keys->JwksJson());
                res.Header("Cache-Control", "public, max-age=60");
                return res;
              }));
-  add(M::kPost, "/v1/auth/signup", SignUp);
-  add(M::kPost, "/v1/auth/signin", SignIn);
+  add_hashing(M::kPost, "/v1/auth/signup", SignUp);
+  add_hashing(M::kPost, "/v1/auth/signin", SignIn);
   add(M::kPost, "/v1/auth/otp", SendOtp);
   add(M::kPost, "/v1/auth/signin/otp", SignInWithCode);
-  add(M::kPost, "/v1/auth/password/reset", ResetPassword);
+  add_hashing(M::kPost, "/v1/auth/password/reset", ResetPassword);
   add(M::kPost, "/v1/auth/phone/verify", VerifyPhone);
   add(M::kPost, "/v1/auth/refresh", Refresh);
   add(M::kPost, "/v1/auth/signout", SignOut);

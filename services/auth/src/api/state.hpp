@@ -38,6 +38,7 @@ struct State {
   std::chrono::milliseconds refresh_absolute{0}, refresh_idle{0}, refresh_grace{30000};
   std::chrono::milliseconds otp_ttl{300000};
   int otp_attempts = 5;
+  std::chrono::milliseconds password_deadline{30000};
 };
 
 /// Registers every auth route on the router.

@@ -1,6 +1,7 @@
 #pragma once
 // Every SQL statement of the auth service (schema `auth`). Named: the name is the prepared statement's and
 // the metrics label.
+#include "okada/core/http/paging.hpp"  // OKADA_SQL_TS
 #include "okada/core/pg/pg.hpp"
 
 namespace okada::auth::store {
@@ -13,7 +14,7 @@ inline const pg::Statement kAccountByPhone{
     "SELECT id::text, password_hash, role, status, phone_verified, lang FROM auth.accounts WHERE phone_idx = $1"};
 inline const pg::Statement kAccountById{
     "auth.account_by_id",
-    "SELECT id::text, phone_enc, role, status, phone_verified, lang, created_at::text FROM auth.accounts "
+    "SELECT id::text, phone_enc, role, status, phone_verified, lang, " OKADA_SQL_TS("created_at") " FROM auth.accounts "
     "WHERE id = $1"};
 inline const pg::Statement kSetPassword{
     "auth.set_password", "UPDATE auth.accounts SET password_hash = $2, updated_at = now() WHERE id = $1"};
@@ -75,7 +76,7 @@ inline const pg::Statement kRevokeAllSessions{
     "RETURNING id::text"};
 inline const pg::Statement kListSessions{
     "auth.list_sessions",
-    "SELECT id::text, device, client, created_at::text, last_used_at::text FROM auth.sessions "
+    "SELECT id::text, device, client, " OKADA_SQL_TS("created_at") ", " OKADA_SQL_TS("last_used_at") " FROM auth.sessions "
     "WHERE account_id = $1 AND revoked_at IS NULL AND expires_at > now() AND ($2::uuid IS NULL OR id < $2::uuid) "
     "ORDER BY id DESC LIMIT $3"};
 inline const pg::Statement kClearReplays{
@@ -97,7 +98,7 @@ inline const pg::Statement kInsertAudit{
     "VALUES ($1, $2, $3::uuid, $4::uuid, $5, $6::jsonb)"};
 inline const pg::Statement kListAudit{
     "auth.list_audit",
-    "SELECT id::text, at::text, event, account_id::text, actor_id::text, detail::text FROM auth.audit_log "
+    "SELECT id::text, " OKADA_SQL_TS("at") ", event, account_id::text, actor_id::text, detail::text FROM auth.audit_log "
     "WHERE ($1::uuid IS NULL OR account_id = $1::uuid) AND ($2::uuid IS NULL OR id < $2::uuid) "
     "ORDER BY id DESC LIMIT $3"};
 

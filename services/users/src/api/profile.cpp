@@ -1,6 +1,7 @@
 // GET/PATCH /v1/users/me (any signed-in account; the profile row is created on first read) and
 // GET /v1/users/{id} (support, admin).
 #include <boost/asio/awaitable.hpp>
+#include <cmath>
 
 #include "api/handlers.hpp"
 #include "api/views.hpp"
@@ -16,17 +17,20 @@ namespace {
 
 constexpr std::size_t kMaxPreferencesBytes = 8 * 1024;
 
-bool HasNul(const json::value& v) {
-  if (v.is_string()) return v.get_string().find('\0') != json::string::npos;
+// PostgreSQL's jsonb refuses NUL characters, and a number beyond double range parses as ±Infinity, which is not
+// JSON: both would fail the statement, so they are refused as input errors first.
+bool StorableInJsonb(const json::value& v) {
+  if (v.is_string()) return v.get_string().find('\0') == json::string::npos;
+  if (v.is_double()) return std::isfinite(v.get_double());
   if (v.is_array()) {
     for (const json::value& e : v.get_array())
-      if (HasNul(e)) return true;
+      if (!StorableInJsonb(e)) return false;
   }
   if (v.is_object()) {
     for (const auto& kv : v.get_object())
-      if (kv.key().find('\0') != std::string_view::npos || HasNul(kv.value())) return true;
+      if (kv.key().find('\0') != std::string_view::npos || !StorableInJsonb(kv.value())) return false;
   }
-  return false;
+  return true;
 }
 
 struct ProfilePatch {
@@ -55,8 +59,8 @@ ProfilePatch ParseProfilePatch(const std::string& text) {
       std::string text_form = json::serialize(*v);
       if (text_form.size() > kMaxPreferencesBytes) {
         r.Fail("preferences", "TOO_LONG", "at most 8 KiB of JSON");
-      } else if (HasNul(*v)) {
-        r.Fail("preferences", "INVALID_FORMAT", "NUL characters are not allowed");
+      } else if (!StorableInJsonb(*v)) {
+        r.Fail("preferences", "INVALID_FORMAT", "no NUL characters and no numbers beyond ±1.8e308");
       } else {
         p.preferences = std::move(text_form);
       }

@@ -10,12 +10,13 @@
 #include <string_view>
 #include <vector>
 
+#include "okada/core/http/paging.hpp"
+
 namespace okada::users::domain {
 
 // --- identifiers and text -----------------------------------------------------------------------------------
 
-/// A UUID in its 36-character textual form (any version, either case).
-bool IsUuid(std::string_view s) noexcept;
+using paging::IsUuid;  // core/include/okada/core/http/paging.hpp
 /// Strict UTF-8 (no overlong forms, no surrogates, nothing above U+10FFFF).
 bool IsValidUtf8(std::string_view s) noexcept;
 /// True if `s` holds a C0 control character or DEL (tab and newlines too unless `allow_newlines`, which allows
@@ -24,15 +25,12 @@ bool HasControlChars(std::string_view s, bool allow_newlines = false) noexcept;
 
 // --- pagination -----------------------------------------------------------------------------------------------
 
-inline constexpr int kDefaultLimit = 20;
-inline constexpr int kMaxLimit = 100;
-/// The page size from the `limit` query parameter: absent → 20; an integer is clamped to 1..100 (a huge value
-/// is clamped, not an error); anything else (letters, "1.5", "") → nullopt.
-std::optional<int> ParseLimit(std::optional<std::string_view> raw) noexcept;
-/// The opaque cursor after `last_id`: base64url of the id.
-std::string EncodeCursor(std::string_view last_id);
-/// The id inside a cursor, or nullopt if it is not one this service made.
-std::optional<std::string> DecodeCursor(std::string_view cursor);
+// Shared by every service: core/include/okada/core/http/paging.hpp.
+using paging::DecodeCursor;
+using paging::EncodeCursor;
+using paging::kDefaultLimit;
+using paging::kMaxLimit;
+using paging::ParseLimit;
 
 // --- places ---------------------------------------------------------------------------------------------------
 

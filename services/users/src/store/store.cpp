@@ -1,9 +1,11 @@
 #include "store/store.hpp"
 
+#include "okada/core/http/paging.hpp"
+
 namespace okada::users::store {
 
 // Timestamps leave the database as RFC 3339 UTC text with milliseconds.
-#define OKADA_TS(expr) "to_char((" expr ") AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')"
+#define OKADA_TS(expr) OKADA_SQL_TS(expr)
 
 // --- profiles -------------------------------------------------------------------------------------------------
 
