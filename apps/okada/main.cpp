@@ -160,7 +160,7 @@ int Keys(int argc, char** argv) {
   if (sub == "rotate") {
     std::string kid = store->Rotate();
     std::cout << "okada keys: new active signing key " << kid
-              << " (previous keys stay in the JWKS; restart the auth service to sign with the new one)\n";
+              << " (previous keys stay in the JWKS; running auth services switch within auth.key_reload_ms)\n";
     return 0;
   }
   if (sub == "list") {

@@ -2,14 +2,14 @@
 // adds in the all-in-one process. For GET /v1/auth/me it interleaves N calls through Server::Handle (the
 // whole pipeline with a bearer token) with N direct calls of the route's handler (principal preset), and
 // prints the p50 of each and their difference as JSON. Run by bench/gateway/run.sh.
+#include <algorithm>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_future.hpp>
 #include <boost/json.hpp>
-#include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <chrono>
 #include <filesystem>
 #include <iostream>
 #include <vector>

@@ -67,6 +67,8 @@ std::vector<ConfigKey> BuildSchema() {
       {"auth.otp_ip_window_ms", T::kDurationMs, "3600000", 1000, 86400000, "window of the per-address SMS limit"},
       {"auth.hash_threads", T::kInt, "1", 1, 64, "password hashes running at once (19 MiB each)"},
       {"auth.hash_queue", T::kInt, "512", 0, 100000, "password hashes waiting; beyond this sign-ins get 503"},
+      {"auth.key_reload_ms", T::kDurationMs, "30000", 100, 3600000,
+       "how often the auth service looks for a key rotated by `okada keys rotate`"},
       {"auth.password_deadline_ms", T::kDurationMs, "30000", 1000, 600000,
        "deadline of sign-up, sign-in and password reset (they queue for the hashing pool)"},
       {"auth.insecure_fast_hashing", T::kBool, "false", 0, 0,

@@ -28,8 +28,8 @@ std::string SmsApiKey(const Config& config, const std::filesystem::path& state) 
   return key;
 }
 
-boost::asio::awaitable<void> PruneKeys(crypto::KeyStore* keys) {
-  keys->Prune(std::chrono::hours(24));
+boost::asio::awaitable<void> PruneKeys(std::shared_ptr<State> s) {
+  KeysOf(*s)->Prune(std::chrono::hours(24));
   co_return;
 }
 
@@ -46,6 +46,7 @@ class AuthService : public Service {
     s->redis = &ctx.redis();
     s->deny = &ctx.deny_list();
     s->keys = crypto::KeyStore::LoadOrCreate(state_dir);
+    s->state_dir = state_dir;
     s->keyring = std::make_unique<crypto::Keyring>(crypto::Keyring::LoadOrCreate(state_dir));
     s->blind = std::make_unique<crypto::BlindIndex>(crypto::BlindIndex::LoadOrCreate(state_dir));
     s->client_ref_secret = access::LoadOrCreateServiceToken(state_dir);
@@ -93,9 +94,10 @@ class AuthService : public Service {
     RegisterRoutes(ctx, s);
     ctx.AddJob(Job{"auth.deny_sync", std::chrono::seconds(60),
                    [s](Deadline d) -> boost::asio::awaitable<void> { return SyncDenials(s, d); }});
-    // Retired signing keys leave the JWKS once no token they signed can still be valid (a day is ample).
-    crypto::KeyStore* keys = s->keys.get();
-    ctx.AddJob(Job{"auth.key_prune", std::chrono::hours(1), [keys](Deadline) { return PruneKeys(keys); }});
+    // Retired signing keys leave the JWKS once no token they signed can still be valid (a day is ample);
+    // a rotation made by `okada keys rotate` is picked up without a restart.
+    ctx.AddJob(Job{"auth.key_prune", std::chrono::hours(1), [s](Deadline) { return PruneKeys(s); }});
+    ctx.AddJob(Job{"auth.key_reload", c.GetDuration("auth.key_reload_ms"), [s](Deadline) { return ReloadKeys(s); }});
     state_ = s;
   }
 

@@ -4,6 +4,7 @@
 #include <openssl/hmac.h>
 
 #include <boost/json.hpp>
+#include <sstream>
 #include <thread>
 
 #include "okada/core/access/access.hpp"
@@ -353,6 +354,76 @@ TEST(AuthOtpLimits, SendsAreThrottledPerClientAddress) {
   EXPECT_EQ(fourth.status, 429) << fourth.body;
   EXPECT_EQ(JsonField(fourth.body, "code"), "RATE_LIMITED");
   EXPECT_TRUE(p.sms().Messages(accounts[3].phone).empty());
+}
+
+}  // namespace
+}  // namespace okada::test
+
+namespace okada::test {
+namespace {
+
+std::string KidOfToken(const std::string& token) {
+  auto header = crypto::Base64UrlDecode(token.substr(0, token.find('.')));
+  return header ? JsonField(*header, "kid") : std::string();
+}
+
+// How many times this process answered GET /.well-known/jwks.json (the edge's fetches go through it).
+long JwksFetches(Platform& p) {
+  auto metrics = p.Call("GET", "/metrics").body;
+  std::istringstream in(metrics);
+  std::string line;
+  while (std::getline(in, line))
+    if (line.starts_with("okada_http_request_duration_seconds_count") &&
+        line.find("/.well-known/jwks.json") != std::string::npos)
+      return std::stol(line.substr(line.rfind(' ') + 1));
+  return 0;
+}
+
+TEST(AuthKeys, ARotationIsPickedUpAndTheEdgeFetchesTheNewKey) {
+  PlatformOptions po;
+  po.config["auth.key_reload_ms"] = "100";
+  po.config["gateway.jwks_refetch_ms"] = "0";
+  Platform p("auth_keys", po);
+  auto a = p.SignUp();
+  std::string old_kid = KidOfToken(a.access_token);
+  ASSERT_EQ(p.CallAs(a.access_token, "GET", "/v1/auth/me").status, 200);
+
+  std::string new_kid = crypto::KeyStore::LoadOrCreate(p.state_dir())->Rotate();  // what `okada keys rotate` does
+  ASSERT_NE(new_kid, old_kid);
+  std::string jwks;
+  for (int i = 0; i < 100 && jwks.find(new_kid) == std::string::npos; ++i) {  // the reload job runs every 100 ms
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    jwks = p.Call("GET", "/.well-known/jwks.json").body;
+  }
+  ASSERT_NE(jwks.find(new_kid), std::string::npos) << jwks;
+  EXPECT_NE(jwks.find(old_kid), std::string::npos) << "the old key stays published while its tokens live";
+
+  auto in = p.Call("POST", "/v1/auth/signin", R"({"phone":")" + a.phone + R"(","password":")" + a.password + "\"}");
+  ASSERT_EQ(in.status, 200);
+  std::string fresh = JsonField(in.body, "access_token");
+  EXPECT_EQ(KidOfToken(fresh), new_kid);
+  EXPECT_EQ(p.CallAs(fresh, "GET", "/v1/auth/me").status, 200) << "the edge fetched the JWKS for the unknown kid";
+  EXPECT_EQ(p.CallAs(a.access_token, "GET", "/v1/auth/me").status, 200) << "tokens of the old key still work";
+}
+
+TEST(AuthKeys, UnknownKidsReFetchTheJwksAtMostOncePerInterval) {
+  PlatformOptions po;
+  po.config["gateway.jwks_refetch_ms"] = "3600000";
+  Platform p("auth_kid_flood", po);
+  auto a = p.SignUp();
+  ASSERT_EQ(p.CallAs(a.access_token, "GET", "/v1/auth/me").status, 200);  // keys are loaded
+  long before = JwksFetches(p);
+  for (int i = 0; i < 20; ++i) {
+    crypto::Claims c;
+    c.iss = "https://auth.okada.cm";
+    c.aud = "okada-api";
+    c.sub = a.id;
+    c.role = "admin";
+    c.SetLifetime(std::chrono::minutes(5));
+    std::string forged = crypto::JwtSigner(crypto::SigningKey::Generate()).Sign(c);
+    EXPECT_EQ(p.CallAs(forged, "GET", "/v1/auth/me").status, 401);
+  }
+  EXPECT_LE(JwksFetches(p) - before, 1) << "20 unknown kids must not make 20 JWKS fetches";
 }
 
 }  // namespace

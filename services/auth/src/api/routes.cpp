@@ -202,7 +202,7 @@ std::string MintAccess(const State& s, std::string_view account, std::string_vie
   c.role = role;
   c.extra["sid"] = session;
   c.SetLifetime(std::chrono::duration_cast<std::chrono::seconds>(s.access_ttl));
-  return s.keys->Signer().Sign(c);
+  return KeysOf(s)->Signer().Sign(c);
 }
 
 std::string NewRefreshToken() { return "rt_" + crypto::RandomToken(32); }
@@ -778,6 +778,16 @@ asio::awaitable<void> SyncDenials(SP s, Deadline deadline) {
   }
 }
 
+asio::awaitable<void> ReloadKeys(SP s) {
+  auto current = KeysOf(*s);
+  std::shared_ptr<crypto::KeyStore> fresh = crypto::KeyStore::LoadOrCreate(s->state_dir);
+  if (fresh->active_kid() != current->active_kid() || fresh->PublicKeys().size() != current->PublicKeys().size()) {
+    log::Info("auth.keys_reloaded", {{"active_kid", fresh->active_kid()}});
+    std::atomic_store(&s->keys, std::move(fresh));
+  }
+  co_return;
+}
+
 void RegisterRoutes(ServiceContext& ctx, SP s) {
   using M = http::Method;
   auto& router = ctx.router();
@@ -792,7 +802,7 @@ void RegisterRoutes(ServiceContext& ctx, SP s) {
     router.Add(m, pattern, http::AsyncHandler([s, fn](Request& req) { return fn(s, req); }), hashing);
   };
   router.Add(M::kGet, "/.well-known/jwks.json", http::SyncHandler([s](Request&) {
-               Response res = Response::Json(s->keys->JwksJson());
+               Response res = Response::Json(KeysOf(*s)->JwksJson());
                res.Header("Cache-Control", "public, max-age=60");
                return res;
              }));

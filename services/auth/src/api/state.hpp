@@ -1,6 +1,8 @@
 #pragma once
 // What every auth handler shares: keys, the hasher pool, the SMS adapter, limits and lifetimes.
+#include <atomic>
 #include <chrono>
+#include <filesystem>
 #include <memory>
 #include <string>
 
@@ -25,7 +27,9 @@ struct State {
   pg::Database* db = nullptr;
   redis::Redis* redis = nullptr;
   access::DenyList* deny = nullptr;
-  std::unique_ptr<crypto::KeyStore> keys;
+  /// The signing keys; swapped whole (std::atomic_load/store) when `okada keys rotate` changed them on disk.
+  std::shared_ptr<crypto::KeyStore> keys;
+  std::filesystem::path state_dir;
   std::unique_ptr<crypto::Keyring> keyring;
   std::unique_ptr<crypto::BlindIndex> blind;
   std::unique_ptr<crypto::PasswordHasher> hasher;
@@ -40,6 +44,12 @@ struct State {
   int otp_attempts = 5;
   std::chrono::milliseconds password_deadline{30000};
 };
+
+/// The current signing keys.
+inline std::shared_ptr<crypto::KeyStore> KeysOf(const State& s) { return std::atomic_load(&s.keys); }
+
+/// Re-reads the key directory and installs it when the active key changed (a rotation by command).
+boost::asio::awaitable<void> ReloadKeys(std::shared_ptr<State> state);
 
 /// Registers every auth route on the router.
 void RegisterRoutes(ServiceContext& ctx, std::shared_ptr<State> state);
