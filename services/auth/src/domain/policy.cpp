@@ -63,7 +63,8 @@ std::string NewOtpCode() {
 std::string_view NormalizeLang(std::string_view lang) noexcept { return lang == "en" ? "en" : "fr"; }
 
 std::string OtpText(OtpPurpose purpose, std::string_view code, std::string_view lang) {
-  // GSM-7 only (no ê, ç…): one SMS part. "é" and "à" are in the GSM-7 alphabet.
+  // GSM-7 only: é and à are in the GSM-7 alphabet, ê, ç and ô are not (they would switch the SMS to UCS-2
+  // and 70 characters a part). tests/auth_domain_test.cpp measures every text.
   std::string c(code);
   if (NormalizeLang(lang) == "en") {
     switch (purpose) {
@@ -77,11 +78,11 @@ std::string OtpText(OtpPurpose purpose, std::string_view code, std::string_view 
   }
   switch (purpose) {
     case OtpPurpose::kSignin:
-      return "Okada : votre code de connexion est " + c + ". Il expire dans 5 minutes. Ne le donnez a personne.";
+      return "Okada : votre code de connexion est " + c + ". Il expire dans 5 minutes. Ne le donnez à personne.";
     case OtpPurpose::kVerifyPhone:
-      return "Okada : votre code de verification est " + c + ". Il expire dans 5 minutes.";
+      return "Okada : votre code de vérification est " + c + ". Il expire dans 5 minutes.";
     case OtpPurpose::kResetPassword:
-      return "Okada : code pour changer votre mot de passe : " + c + ". Si vous ne l'avez pas demande, ignorez ce SMS.";
+      return "Okada : code pour changer votre mot de passe : " + c + ". Si vous ne l'avez pas demandé, ignorez ce SMS.";
   }
   return c;
 }
