@@ -12,6 +12,7 @@
 #include <boost/json.hpp>
 #include "okada/core/access/access.hpp"
 #include "okada/core/config.hpp"
+#include "okada/core/crypto/aead.hpp"
 #include "okada/core/crypto/jwt.hpp"
 #include "okada/core/host.hpp"
 #include "okada/core/http/router.hpp"
@@ -35,7 +36,7 @@ Commands:
   version    Print the version
   brain      AI Brain commands (training, evaluation), handled by okada-brain
   routes     Print every HTTP route with who may call it (--json for the OpenAPI check)
-  keys       Signing keys: 'okada keys rotate' (new active key; old ones stay published) or 'okada keys list'
+  keys       Signing keys: 'okada keys rotate' (signing key), 'rotate-data' (data key), 'list'
   sandbox    Local stand-ins for outside parties: 'okada sandbox sms' (the SMS gateway)
 
 Run 'okada <command> --help' for a command's options.
@@ -163,12 +164,21 @@ int Keys(int argc, char** argv) {
               << " (previous keys stay in the JWKS; running auth services switch within auth.key_reload_ms)\n";
     return 0;
   }
+  if (sub == "rotate-data") {
+    auto ring = okada::crypto::Keyring::Rotate(okada::StateDir(config));
+    std::cout << "okada keys: personal data key version " << static_cast<int>(ring.active_version())
+              << " is active; running services re-encrypt stored data in the background (keys.reencrypt_ms)\n";
+    return 0;
+  }
   if (sub == "list") {
     for (const auto& k : store->PublicKeys())
       std::cout << k.kid() << (k.kid() == store->active_kid() ? "  (active)" : "") << "\n";
     return 0;
   }
-  std::cerr << "Usage: okada keys rotate|list\n";
+  std::cerr << "Usage: okada keys rotate|rotate-data|list\n"
+               "  rotate       new token-signing key (old ones stay in the JWKS until pruned)\n"
+               "  rotate-data  new key for personal data at rest; services re-encrypt in the background\n"
+               "  list         signing keys, the active one marked\n";
   return 2;
 }
 

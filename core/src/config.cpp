@@ -73,6 +73,8 @@ std::vector<ConfigKey> BuildSchema() {
        "deadline of sign-up, sign-in and password reset (they queue for the hashing pool)"},
       {"auth.insecure_fast_hashing", T::kBool, "false", 0, 0,
        "TESTS ONLY: minimal Argon2 cost so sanitizer builds stay fast; never in production"},
+      {"keys.reencrypt_ms", T::kDurationMs, "60000", 100, 86400000,
+       "how often services look for a rotated data key and re-encrypt personal data under it (in batches)"},
       // --- SMS gateway adapter ---
       {"sms.url", T::kString, "http://127.0.0.1:58025", 0, 0, "SMS gateway base URL (the sandbox in dev)"},
       {"sms.api_key_file", T::kString, "", 0, 0,

@@ -33,6 +33,10 @@ boost::asio::awaitable<void> PruneKeys(std::shared_ptr<State> s) {
   co_return;
 }
 
+boost::asio::awaitable<void> Reencrypt(std::shared_ptr<crypto::Reencryptor> r, std::shared_ptr<State> s, Deadline d) {
+  co_await r->Run(*s->db, d);
+}
+
 class AuthService : public Service {
  public:
   std::string_view name() const override { return "auth"; }
@@ -47,7 +51,7 @@ class AuthService : public Service {
     s->deny = &ctx.deny_list();
     s->keys = crypto::KeyStore::LoadOrCreate(state_dir);
     s->state_dir = state_dir;
-    s->keyring = std::make_unique<crypto::Keyring>(crypto::Keyring::LoadOrCreate(state_dir));
+    s->keyring = std::make_shared<crypto::LiveKeyring>(state_dir);
     s->blind = std::make_unique<crypto::BlindIndex>(crypto::BlindIndex::LoadOrCreate(state_dir));
     s->client_ref_secret = access::LoadOrCreateServiceToken(state_dir);
 
@@ -98,6 +102,11 @@ class AuthService : public Service {
     // a rotation made by `okada keys rotate` is picked up without a restart.
     ctx.AddJob(Job{"auth.key_prune", std::chrono::hours(1), [s](Deadline) { return PruneKeys(s); }});
     ctx.AddJob(Job{"auth.key_reload", c.GetDuration("auth.key_reload_ms"), [s](Deadline) { return ReloadKeys(s); }});
+    auto reencryptor = std::make_shared<crypto::Reencryptor>(
+        "auth", std::vector<crypto::EncryptedTable>{{"auth.accounts", "id", {{"phone_enc", "auth.accounts.phone:"}}}},
+        s->keyring.get());
+    ctx.AddJob(Job{"auth.reencrypt", c.GetDuration("keys.reencrypt_ms"),
+                   [reencryptor, s](Deadline d) { return Reencrypt(reencryptor, s, d); }});
     state_ = s;
   }
 

@@ -223,7 +223,8 @@ TEST(UsersBody, OpeningHoursNameTheBadElement) {
 }
 
 TEST(UsersAuthClient, RequestsCarryTheServiceTokenDeadlineAndRequestId) {
-  State s{nullptr, crypto::Keyring::FromKeys({{1, std::string(32, 'k')}}), nullptr, "tok"};
+  State s{nullptr, std::make_shared<crypto::LiveKeyring>(crypto::Keyring::FromKeys({{1, std::string(32, 'k')}})),
+          nullptr, "tok"};
   api::CallContext call{DeadlineIn(std::chrono::milliseconds(1500)), "req-1"};
   http::ClientRequest r = api::RoleRequest(s, call, "01932c07-2f8a-7c3e-9b1d-4f5e6a7b8c9d", "rider");
   EXPECT_EQ(r.method, http::Method::kPut);

@@ -328,8 +328,8 @@ asio::awaitable<Response> SignUp(SP s, Request& req) {
   std::string idx = PhoneIndex(*s, phone);
   auto tx = co_await s->db->Begin(req.deadline());
   try {
-    co_await tx.Execute(store::kInsertAccount, id, idx, s->keyring->EncryptToText(phone, "auth.accounts.phone:" + id),
-                        hash, lang);
+    co_await tx.Execute(store::kInsertAccount, id, idx,
+                        s->keyring->get()->EncryptToText(phone, "auth.accounts.phone:" + id), hash, lang);
   } catch (const pg::QueryError& e) {
     if (e.code() == ErrorCode::kConflict) throw Error(ErrorCode::kPhoneAlreadyRegistered);
     throw;
@@ -471,7 +471,7 @@ asio::awaitable<Response> ResetPassword(SP s, Request& req) {
 asio::awaitable<std::string> PhoneOf(SP s, std::string account, Deadline deadline) {
   auto r = co_await s->db->Execute(deadline, store::kAccountById, account);
   if (r.empty()) throw NotFound("no such account");
-  co_return s->keyring->DecryptText(r.front().Get<std::string>(1), "auth.accounts.phone:" + account);
+  co_return s->keyring->get()->DecryptText(r.front().Get<std::string>(1), "auth.accounts.phone:" + account);
 }
 
 asio::awaitable<Response> VerifyPhone(SP s, Request& req) {
@@ -538,7 +538,8 @@ asio::awaitable<Response> Refresh(SP s, Request& req) {
   if (spent) {
     bool previous = next_unspent.value_or(false);
     if (previous && replay && spent_ms_ago <= s->refresh_grace.count()) {
-      auto pair = json::parse(s->keyring->DecryptText(*replay, "auth.refresh_tokens.replay:" + hash)).as_object();
+      auto pair =
+          json::parse(s->keyring->get()->DecryptText(*replay, "auth.refresh_tokens.replay:" + hash)).as_object();
       Issued t{json::value_to<std::string>(pair.at("a")), json::value_to<std::string>(pair.at("r")), session};
       co_return TokensResponse(*s, t, AccountJson(account, role, status, verified, lang), web);
     }
@@ -561,7 +562,7 @@ asio::awaitable<Response> Refresh(SP s, Request& req) {
   json::object pair{{"a", t.access_token}, {"r", t.refresh_token}};
   co_await tx.Execute(store::kInsertRefresh, next_hash, session, generation + 1);
   co_await tx.Execute(store::kSpendRefresh, hash, next_hash,
-                      s->keyring->EncryptToText(json::serialize(pair), "auth.refresh_tokens.replay:" + hash));
+                      s->keyring->get()->EncryptToText(json::serialize(pair), "auth.refresh_tokens.replay:" + hash));
   co_await tx.Execute(store::kTouchSession, session);
   co_await tx.Commit();
   co_return TokensResponse(*s, t, AccountJson(account, role, status, verified, lang), web);
@@ -595,7 +596,7 @@ asio::awaitable<Response> GetMe(SP s, Request& req) {
   auto row = r.front();
   json::object o = AccountJson(me.subject, row.Get<std::string>(2), row.Get<std::string>(3), row.Get<bool>(4),
                                row.Get<std::string>(5));
-  o["phone"] = s->keyring->DecryptText(row.Get<std::string>(1), "auth.accounts.phone:" + me.subject);
+  o["phone"] = s->keyring->get()->DecryptText(row.Get<std::string>(1), "auth.accounts.phone:" + me.subject);
   o["created_at"] = row.Get<std::string>(6);
   o["session_id"] = me.session;
   co_return Response::Json(json::serialize(o));

@@ -10,6 +10,7 @@
 #include "okada/core/crypto/aead.hpp"
 #include "okada/core/crypto/jwt.hpp"
 #include "okada/core/crypto/password.hpp"
+#include "okada/core/crypto/rotation.hpp"
 #include "okada/core/host.hpp"
 #include "okada/core/resilience/rate_limit.hpp"
 #include "okada/providers/sms.hpp"
@@ -30,7 +31,7 @@ struct State {
   /// The signing keys; swapped whole (std::atomic_load/store) when `okada keys rotate` changed them on disk.
   std::shared_ptr<crypto::KeyStore> keys;
   std::filesystem::path state_dir;
-  std::unique_ptr<crypto::Keyring> keyring;
+  std::shared_ptr<crypto::LiveKeyring> keyring;  ///< personal data; re-read when a data key is rotated
   std::unique_ptr<crypto::BlindIndex> blind;
   std::unique_ptr<crypto::PasswordHasher> hasher;
   std::unique_ptr<sms::Gateway> sms;

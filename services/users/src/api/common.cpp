@@ -234,7 +234,7 @@ std::string Context(std::string_view column, std::string_view row_id) {
 }  // namespace
 
 std::string Seal(const State& s, std::string_view column, std::string_view row_id, std::string_view plain) {
-  return s.keyring.EncryptToText(plain, Context(column, row_id));
+  return s.keyring->get()->EncryptToText(plain, Context(column, row_id));
 }
 
 std::optional<std::string> SealOpt(const State& s, std::string_view column, std::string_view row_id,
@@ -244,7 +244,7 @@ std::optional<std::string> SealOpt(const State& s, std::string_view column, std:
 }
 
 std::string Open(const State& s, std::string_view column, std::string_view row_id, std::string_view sealed) {
-  return s.keyring.DecryptText(sealed, Context(column, row_id));
+  return s.keyring->get()->DecryptText(sealed, Context(column, row_id));
 }
 
 std::optional<std::string> OpenOpt(const State& s, std::string_view column, std::string_view row_id,

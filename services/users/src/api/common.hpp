@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "okada/core/crypto/aead.hpp"
+#include "okada/core/crypto/rotation.hpp"
 #include "okada/core/errors.hpp"
 #include "okada/core/host.hpp"
 #include "okada/core/http/request.hpp"
@@ -25,7 +26,7 @@ namespace okada::users {
 /// What every handler needs; built once at Start(), immutable afterwards (shared by every I/O thread).
 struct State {
   pg::Database* db = nullptr;
-  crypto::Keyring keyring;
+  std::shared_ptr<crypto::LiveKeyring> keyring;  ///< re-read when a data key is rotated
   /// The auth service (in-process or remote), resolved at Start(); null if this process cannot reach it.
   ServiceTransport* auth = nullptr;
   std::string service_token;  ///< sent as X-Okada-Service-Token on internal calls
