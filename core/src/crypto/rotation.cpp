@@ -47,12 +47,12 @@ Reencryptor::Reencryptor(std::string name, std::vector<EncryptedTable> tables, L
       guards.push_back(c.name + " IS NOT DISTINCT FROM $" + std::to_string(n + 1));
       n += 2;
     }
-    t->select = {name_ + ".reencrypt_select." + spec.table,
-                 "SELECT " + spec.id_column + "::text, " + Join(cols, ", ") + " FROM " + spec.table + " WHERE " +
-                     spec.id_column + " > $1::uuid ORDER BY " + spec.id_column + " LIMIT $2"};
-    t->update = {name_ + ".reencrypt_update." + spec.table,
-                 "UPDATE " + spec.table + " SET " + Join(sets, ", ") + " WHERE " + spec.id_column + " = $1::uuid AND " +
-                     Join(guards, " AND ")};
+    t->select = {name_ + ".reencrypt_select." + spec.table, "SELECT " + spec.id_column + "::text, " + Join(cols, ", ") +
+                                                                " FROM " + spec.table + " WHERE " + spec.id_column +
+                                                                " > $1::uuid ORDER BY " + spec.id_column + " LIMIT $2"};
+    t->update = {name_ + ".reencrypt_update." + spec.table, "UPDATE " + spec.table + " SET " + Join(sets, ", ") +
+                                                                " WHERE " + spec.id_column + " = $1::uuid AND " +
+                                                                Join(guards, " AND ")};
     t->spec = std::move(spec);
     tables_.push_back(std::move(t));
   }
@@ -109,7 +109,8 @@ boost::asio::awaitable<std::size_t> Reencryptor::Run(pg::Database& db, Deadline 
     }
     if (rewritten == 0) settled_version_ = active;
   }
-  if (rewritten > 0) log::Info("keyring.reencrypted", {{"service", name_}, {"values", static_cast<std::int64_t>(rewritten)}});
+  if (rewritten > 0)
+    log::Info("keyring.reencrypted", {{"service", name_}, {"values", static_cast<std::int64_t>(rewritten)}});
   co_return rewritten;
 }
 
