@@ -9,13 +9,20 @@
 #include <string>
 #include <vector>
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/use_future.hpp>
 #include <boost/json.hpp>
+#include <map>
 #include "okada/core/access/access.hpp"
 #include "okada/core/config.hpp"
 #include "okada/core/crypto/aead.hpp"
 #include "okada/core/crypto/jwt.hpp"
 #include "okada/core/host.hpp"
+#include "okada/core/http/client.hpp"
 #include "okada/core/http/router.hpp"
+#include "okada/core/io.hpp"
+#include "okada/core/json_reader.hpp"
 #include "okada/core/log.hpp"
 #include "okada/core/pg/migrations.hpp"
 #include "sandbox_cmd.hpp"
@@ -36,6 +43,7 @@ Commands:
   version    Print the version
   brain      AI Brain commands (training, evaluation), handled by okada-brain
   routes     Print every HTTP route with who may call it (--json for the OpenAPI check)
+  accounts   'okada accounts set-role --phone P --role admin': make the first admin, fix a role
   keys       Signing keys: 'okada keys rotate' (signing key), 'rotate-data' (data key), 'list'
   sandbox    Local stand-ins for outside parties: 'okada sandbox sms' (the SMS gateway)
 
@@ -153,6 +161,79 @@ int Routes(bool as_json) {
   return 0;
 }
 
+// `okada accounts set-role --phone P --role R`: how an operator makes the first admin (and fixes roles when
+// the API is not reachable). Runs the auth service in-process against the configured database and goes through
+// its internal routes, so the change is audited and deny-lists the account's current tokens like any other.
+boost::asio::awaitable<okada::http::ClientResponse> CallAuth(okada::ServiceTransport* auth, okada::http::Method method,
+                                                             std::string url, std::string body, std::string token) {
+  okada::http::ClientRequest req;
+  req.method = method;
+  req.url = std::move(url);
+  req.body = std::move(body);
+  req.headers.emplace_back("Content-Type", "application/json");
+  req.headers.emplace_back(std::string(okada::access::kServiceTokenHeader), std::move(token));
+  req.deadline = okada::DeadlineIn(std::chrono::seconds(10));
+  co_return co_await auth->Call(std::move(req));
+}
+
+int Accounts(int argc, char** argv) {
+  std::string sub = argc > 2 ? argv[2] : "", phone, role;
+  for (int i = 3; i + 1 < argc; i += 2) {
+    std::string a = argv[i];
+    if (a == "--phone") phone = argv[i + 1];
+    if (a == "--role") role = argv[i + 1];
+  }
+  if (sub != "set-role" || phone.empty() || !okada::access::IsRole(role)) {
+    std::cerr << "Usage: okada accounts set-role --phone +2376XXXXXXXX --role "
+                 "customer|rider|merchant_owner|merchant_staff|support|admin\n";
+    return 2;
+  }
+  auto e164 = okada::NormalizeCameroonPhone(phone);
+  if (!e164) {
+    std::cerr << "okada accounts: '" << phone << "' is not a Cameroon mobile number (+237 6XX XX XX XX)\n";
+    return 2;
+  }
+  // The configured database and state directory, on a private port with one thread and quiet logs.
+  ::setenv("OKADA_HTTP_PORT", "0", 1);
+  ::setenv("OKADA_HTTP_IO_THREADS", "1", 1);
+  ::setenv("OKADA_LOG_LEVEL", "warn", 1);
+  ::setenv("OKADA_SERVICES_REMOTE", "", 1);
+  Args a;
+  okada::Config config = LoadConfig(a);
+  okada::Host host(config, okada::app::Catalogue());
+  host.Start({"auth"});
+  std::string token = okada::access::LoadOrCreateServiceToken(okada::StateDir(config));
+  // The in-process transport is the same pipeline the HTTP server runs.
+  okada::ServiceContext ctx(host);
+  okada::ServiceTransport* auth = &ctx.TransportTo("auth");
+  auto& io = host.io().context(0);
+  auto found = boost::asio::co_spawn(io,
+                                     CallAuth(auth, okada::http::Method::kPost, "/internal/v1/accounts/lookup",
+                                              "{\"phone\":\"" + *e164 + "\"}", token),
+                                     boost::asio::use_future)
+                   .get();
+  if (found.status != 200) {
+    std::cerr << "okada accounts: no account with this number (it must sign up first): " << found.body << "\n";
+    host.Shutdown();
+    return 1;
+  }
+  std::string id(boost::json::parse(found.body).at("id").as_string());
+  auto changed =
+      boost::asio::co_spawn(io,
+                            CallAuth(auth, okada::http::Method::kPut, "/internal/v1/accounts/" + id + "/role",
+                                     "{\"role\":\"" + role + "\"}", token),
+                            boost::asio::use_future)
+          .get();
+  host.Shutdown();
+  if (changed.status != 200) {
+    std::cerr << "okada accounts: the role change failed: " << changed.body << "\n";
+    return 1;
+  }
+  std::cout << "okada accounts: " << id << " is now " << role
+            << " (their current tokens stop working; they sign in again to get the new role)\n";
+  return 0;
+}
+
 int Keys(int argc, char** argv) {
   std::string sub = argc > 2 ? argv[2] : "";
   Args a;
@@ -192,6 +273,7 @@ int main(int argc, char** argv) {
   if (a.command == "sandbox") return okada::app::RunSandboxCommand(argc, argv);
   if (a.command == "routes") return Routes(argc > 2 && std::string(argv[2]) == "--json");
   if (a.command == "keys") return Keys(argc, argv);
+  if (a.command == "accounts") return Accounts(argc, argv);
   for (int i = 2; i < argc; ++i) {
     std::string arg = argv[i];
     if (arg == "--help" || arg == "-h")

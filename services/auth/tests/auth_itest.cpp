@@ -3,7 +3,11 @@
 #include <gtest/gtest.h>
 #include <openssl/hmac.h>
 
+#include <sys/wait.h>
 #include <boost/json.hpp>
+
+#include <cstdio>
+#include <filesystem>
 #include <sstream>
 #include <thread>
 
@@ -424,6 +428,60 @@ TEST(AuthKeys, UnknownKidsReFetchTheJwksAtMostOncePerInterval) {
     EXPECT_EQ(p.CallAs(forged, "GET", "/v1/auth/me").status, 401);
   }
   EXPECT_LE(JwksFetches(p) - before, 1) << "20 unknown kids must not make 20 JWKS fetches";
+}
+
+}  // namespace
+}  // namespace okada::test
+
+namespace okada::test {
+namespace {
+
+std::string OkadaBinary() {
+  auto self = std::filesystem::read_symlink("/proc/self/exe");  // build/<preset>/services/auth/tests/auth_itest
+  return (self.parent_path().parent_path().parent_path().parent_path() / "apps" / "okada" / "okada").string();
+}
+
+std::pair<int, std::string> RunCommand(const std::string& cmd) {
+  std::string out;
+  FILE* f = ::popen((cmd + " 2>&1").c_str(), "r");
+  if (!f) return {-1, out};
+  char buf[1024];
+  std::size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) out.append(buf, n);
+  int rc = ::pclose(f);
+  return {WIFEXITED(rc) ? WEXITSTATUS(rc) : -1, out};
+}
+
+// The operator's way to make the first admin: `okada accounts set-role` against the same database and keys.
+TEST(AuthCli, AccountsSetRoleMakesTheFirstAdmin) {
+  Platform p("auth_cli");
+  auto a = p.SignUp();
+  std::string env = "OKADA_PG_URL='" + p.db_url() + "' OKADA_REDIS_URL='" + RequiredEnv("OKADA_REDIS_URL") +
+                    "' OKADA_STATE_DIR='" + p.state_dir().string() + "' OKADA_AUTH_INSECURE_FAST_HASHING=true ";
+  auto [rc, out] =
+      RunCommand(env + "'" + OkadaBinary() + "' accounts set-role --phone '" + a.phone.substr(4) + "' --role admin");
+  ASSERT_EQ(rc, 0) << out;
+  EXPECT_NE(out.find("is now admin"), std::string::npos) << out;
+
+  // The old token dies (the deny-list entry reaches this process through Redis), the next sign-in is admin.
+  int status = 0;
+  for (int i = 0; i < 100 && status != 401; ++i) {
+    status = p.CallAs(a.access_token, "GET", "/v1/auth/me").status;
+    if (status != 401) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_EQ(status, 401);
+  auto in = p.Call("POST", "/v1/auth/signin", R"({"phone":")" + a.phone + R"(","password":")" + a.password + "\"}");
+  ASSERT_EQ(in.status, 200);
+  EXPECT_EQ(JsonField(in.body, "account.role"), "admin");
+  auto audit = p.CallAs(JsonField(in.body, "access_token"), "GET", "/v1/admin/audit?account_id=" + a.id);
+  EXPECT_EQ(audit.status, 200);
+  EXPECT_NE(audit.body.find("role_changed"), std::string::npos) << audit.body;
+
+  auto [rc2, out2] = RunCommand(env + "'" + OkadaBinary() + "' accounts set-role --phone 699999999 --role admin");
+  EXPECT_EQ(rc2, 1) << out2;
+  EXPECT_NE(out2.find("no account"), std::string::npos) << out2;
+  auto [rc3, out3] = RunCommand(env + "'" + OkadaBinary() + "' accounts set-role --phone 12 --role admin");
+  EXPECT_EQ(rc3, 2) << out3;
 }
 
 }  // namespace
