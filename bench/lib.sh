@@ -3,6 +3,8 @@
 #   bench_workdir PREFIX                a temporary folder in $WORK, removed (with every pid in `pids`) on exit
 #   wrk_run NAME URL CONNS [SECONDS]    one wrk run on core 1; appends req/s, p50, p99 to results[NAME(.p50|.p99)]
 #                                       (extra wrk arguments, e.g. headers, in the array WRK_ARGS)
+#   nginx_start PORT HTTP_EXTRA SERVER_BODY   nginx, 1 worker on core 0, access log off, keep-alive on; the
+#                                       caller's `http {}` extras (e.g. an upstream) and `server {}` body
 #   m NAME / ratio A B                  median of a result list / A÷B with two decimals
 # Callers set SECONDS_PER_RUN and define log().
 declare -A results
@@ -42,6 +44,29 @@ wrk_run() {
   results[$name.p50]+="$p50 "
   results[$name.p99]+="$p99 "
   log "$name: $rps req/s (p50 $p50, p99 $p99)"
+}
+
+nginx_start() {
+  local port=$1 http_extra=$2 server_body=$3
+  cat >"$WORK/nginx.conf" <<NGINX
+worker_processes 1;
+daemon off;
+pid $WORK/nginx.pid;
+error_log $WORK/nginx-error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  keepalive_requests 100000000;
+  keepalive_timeout 60s;
+  $http_extra
+  server {
+    listen 127.0.0.1:$port reuseport;
+    $server_body
+  }
+}
+NGINX
+  taskset -c 0 nginx -c "$WORK/nginx.conf" -e "$WORK/nginx-error.log" &
+  pids+=($!)
 }
 
 # Medians of wrk figures: plain numbers, or latencies with a unit (converted to ms).

@@ -56,28 +56,8 @@ OKADA_HTTP_PORT=$GW_PORT OKADA_HTTP_IO_THREADS=1 OKADA_SERVICES_REMOTE="users=ht
 GW_PID=$!
 pids+=($GW_PID)
 
-cat >"$WORK/nginx.conf" <<NGINX
-worker_processes 1;
-daemon off;
-pid $WORK/nginx.pid;
-error_log $WORK/nginx-error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  keepalive_requests 100000000;
-  upstream backend { server 127.0.0.1:$BACK_PORT; keepalive 64; }
-  server {
-    listen 127.0.0.1:$NGINX_PORT reuseport;
-    location / {
-      proxy_pass http://backend;
-      proxy_http_version 1.1;
-      proxy_set_header Connection "";
-    }
-  }
-}
-NGINX
-taskset -c 0 nginx -c "$WORK/nginx.conf" -e "$WORK/nginx-error.log" &
-pids+=($!)
+nginx_start "$NGINX_PORT" "upstream backend { server 127.0.0.1:$BACK_PORT; keepalive 64; }" \
+  'location / { proxy_pass http://backend; proxy_http_version 1.1; proxy_set_header Connection ""; }'
 
 for _ in $(seq 200); do
   curl -fsS "http://127.0.0.1:$GW_PORT/readyz" >/dev/null 2>&1 && curl -fsS "http://127.0.0.1:$BACK_PORT/readyz" >/dev/null 2>&1 &&

@@ -36,24 +36,8 @@ if ! psql -h 127.0.0.1 -p "$OKADA_PG_PORT" -U postgres -d "$PGBENCH_DB" -Atc "SE
   pgbench -i -s 10 -q -h 127.0.0.1 -p "$OKADA_PG_PORT" -U postgres "$PGBENCH_DB" >&2
 fi
 
-cat >"$WORK/nginx.conf" <<NGINX
-worker_processes 1;
-daemon off;
-pid $WORK/nginx.pid;
-error_log $WORK/nginx-error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  keepalive_requests 100000000;
-  keepalive_timeout 60s;
-  server {
-    listen 127.0.0.1:$NGINX_PORT reuseport;
-    location = /json { default_type application/json; return 200 '{"message":"Hello, World!"}'; }
-  }
-}
-NGINX
-taskset -c 0 nginx -c "$WORK/nginx.conf" -e "$WORK/nginx-error.log" &
-pids+=($!)
+nginx_start "$NGINX_PORT" "" \
+  "location = /json { default_type application/json; return 200 '{\"message\":\"Hello, World!\"}'; }"
 
 OKADA_HTTP_PORT=$OKADA_PORT OKADA_HTTP_IO_THREADS=1 OKADA_LOG_ACCESS=false OKADA_PG_POOL_SIZE=32 \
   OKADA_HTTP_MAX_CONNECTIONS=20000 OKADA_PG_URL="$OKADA_PG_URL" OKADA_REDIS_URL="$OKADA_REDIS_URL" \

@@ -109,21 +109,19 @@ struct Secret {
 };
 }  // namespace
 
-std::future<std::string> PasswordHasher::Hash(std::string password, std::function<void()> on_ready) {
-  auto secret = std::make_shared<Secret>();
-  secret->a = std::move(password);
-  Wipe(password);  // a moved-from short string may keep its characters in the inline buffer
-  auto promise = std::make_shared<std::promise<std::string>>();
-  std::future<std::string> future = promise->get_future();
-  Argon2Params params = options_.params;
+// The plumbing every request shares: a promise fulfilled on a pool thread by `work` (or failed at shutdown),
+// then `on_ready`. The secrets live in the Secret captured by `work` and are wiped when the task goes.
+template <typename T>
+std::future<T> PasswordHasher::Submit(std::function<T()> work, std::function<void()> on_ready) {
+  auto promise = std::make_shared<std::promise<T>>();
+  std::future<T> future = promise->get_future();
   Task task;
-  task.run = [secret, promise, params, on_ready] {
+  task.run = [work = std::move(work), promise, on_ready] {
     try {
-      promise->set_value(HashPassword(secret->a, params));
+      promise->set_value(work());
     } catch (...) {
       promise->set_exception(std::current_exception());
     }
-    Wipe(secret->a);
     if (on_ready) on_ready();
   };
   task.fail = [promise, on_ready] {
@@ -132,6 +130,14 @@ std::future<std::string> PasswordHasher::Hash(std::string password, std::functio
   };
   Enqueue(std::move(task));
   return future;
+}
+
+std::future<std::string> PasswordHasher::Hash(std::string password, std::function<void()> on_ready) {
+  auto secret = std::make_shared<Secret>();
+  secret->a = std::move(password);
+  Wipe(password);  // a moved-from short string may keep its characters in the inline buffer
+  Argon2Params params = options_.params;
+  return Submit<std::string>([secret, params] { return HashPassword(secret->a, params); }, std::move(on_ready));
 }
 
 std::future<bool> PasswordHasher::Verify(std::string hash, std::string password, std::function<void()> on_ready) {
@@ -140,51 +146,20 @@ std::future<bool> PasswordHasher::Verify(std::string hash, std::string password,
   secret->b = std::move(password);
   Wipe(hash);
   Wipe(password);
-  auto promise = std::make_shared<std::promise<bool>>();
-  std::future<bool> future = promise->get_future();
-  Task task;
-  task.run = [secret, promise, on_ready] {
-    try {
-      promise->set_value(VerifyPassword(secret->a, secret->b));
-    } catch (...) {
-      promise->set_exception(std::current_exception());
-    }
-    Wipe(secret->a);
-    Wipe(secret->b);
-    if (on_ready) on_ready();
-  };
-  task.fail = [promise, on_ready] {
-    promise->set_exception(std::make_exception_ptr(Error(ErrorCode::kShuttingDown, "password hasher stopped")));
-    if (on_ready) on_ready();
-  };
-  Enqueue(std::move(task));
-  return future;
+  return Submit<bool>([secret] { return VerifyPassword(secret->a, secret->b); }, std::move(on_ready));
 }
 
 std::future<bool> PasswordHasher::VerifyDummy(std::string password, std::function<void()> on_ready) {
   auto secret = std::make_shared<Secret>();
   secret->b = std::move(password);
   Wipe(password);
-  auto promise = std::make_shared<std::promise<bool>>();
-  std::future<bool> future = promise->get_future();
-  Task task;
-  task.run = [this, secret, promise, on_ready] {
-    try {
-      std::call_once(dummy_once_, [this] { dummy_hash_ = HashPassword(RandomToken(), options_.params); });
-      (void)VerifyPassword(dummy_hash_, secret->b);
-      promise->set_value(false);
-    } catch (...) {
-      promise->set_exception(std::current_exception());
-    }
-    Wipe(secret->b);
-    if (on_ready) on_ready();
-  };
-  task.fail = [promise, on_ready] {
-    promise->set_exception(std::make_exception_ptr(Error(ErrorCode::kShuttingDown, "password hasher stopped")));
-    if (on_ready) on_ready();
-  };
-  Enqueue(std::move(task));
-  return future;
+  return Submit<bool>(
+      [this, secret] {
+        std::call_once(dummy_once_, [this] { dummy_hash_ = HashPassword(RandomToken(), options_.params); });
+        (void)VerifyPassword(dummy_hash_, secret->b);
+        return false;
+      },
+      std::move(on_ready));
 }
 
 }  // namespace okada::crypto

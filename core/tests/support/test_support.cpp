@@ -1,5 +1,9 @@
 #include "support/test_support.hpp"
 
+#include <sys/wait.h>
+
+#include <cstdio>
+
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <libpq-fe.h>
@@ -90,6 +94,18 @@ FreshDatabase::~FreshDatabase() {
   } catch (const std::exception&) {
     // The server may be down at the end of a resilience test; the next run drops it (IF EXISTS above).
   }
+}
+
+ShellResult Shell(const std::string& command) {
+  ShellResult r;
+  FILE* f = ::popen((command + " 2>&1").c_str(), "r");
+  if (!f) return r;
+  char buf[4096];
+  std::size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) r.output.append(buf, n);
+  int rc = ::pclose(f);
+  r.status = WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+  return r;
 }
 
 void RaiseFileLimit() {

@@ -37,6 +37,14 @@ class FreshDatabase {
 /// each row.
 std::vector<std::string> Psql(const std::string& url, const std::string& sql);
 
+/// Runs `command` through /bin/sh with stderr merged into stdout; returns the exit status (-1 if killed) and
+/// everything it printed.
+struct ShellResult {
+  int status = -1;
+  std::string output;
+};
+ShellResult Shell(const std::string& command);
+
 /// Raises the soft open-file limit to the hard limit (1,000-connection tests need ~2,000 descriptors).
 void RaiseFileLimit();
 

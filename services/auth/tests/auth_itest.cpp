@@ -114,6 +114,24 @@ TEST_F(AuthTest, OtpSendsAreThrottledPerPhone) {
   EXPECT_EQ(p().sms().Messages(a.phone).size(), 3u) << "no SMS leaves once the phone's budget is spent";
 }
 
+TEST_F(AuthTest, AnSmsGatewayFailureLeavesNoCodeBehind) {
+  auto a = p().SignUp();
+  p().sms().FailNext(1);
+  auto failed = p().Call("POST", "/v1/auth/otp", Body({{"phone", a.phone}, {"purpose", "signin"}}));
+  EXPECT_EQ(failed.status, 503) << failed.body;
+  EXPECT_EQ(JsonField(failed.body, "code"), "SMS_UNAVAILABLE");
+  EXPECT_TRUE(p().sms().Messages(a.phone).empty());
+  auto rows = Psql(p().db_url(),
+                   "SELECT count(*) FROM auth.otp_codes c JOIN auth.accounts a ON a.phone_idx = "
+                   "c.phone_idx WHERE a.id = '" +
+                       a.id + "'");
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0], "0") << "the code row rolled back with the failed send";
+  auto again = p().Call("POST", "/v1/auth/otp", Body({{"phone", a.phone}, {"purpose", "signin"}}));
+  EXPECT_EQ(again.status, 202) << "the next try works";
+  EXPECT_EQ(p().LastCode(a.phone).size(), 6u);
+}
+
 TEST_F(AuthTest, PasswordResetByCodeEndsEverySession) {
   auto a = p().SignUp();
   ASSERT_EQ(p().Call("POST", "/v1/auth/otp", Body({{"phone", a.phone}, {"purpose", "reset_password"}})).status, 202);
@@ -337,12 +355,6 @@ TEST_F(AuthTest, OversizeBodiesAre413) {
   EXPECT_NE(raw.data.find("PAYLOAD_TOO_LARGE"), std::string::npos);
 }
 
-}  // namespace
-}  // namespace okada::test
-
-namespace okada::test {
-namespace {
-
 // Per-address ceiling (generous in production: many people share one carrier address), checked after the
 // per-phone limit: distinct phones from one address run into it.
 TEST(AuthOtpLimits, SendsAreThrottledPerClientAddress) {
@@ -359,12 +371,6 @@ TEST(AuthOtpLimits, SendsAreThrottledPerClientAddress) {
   EXPECT_EQ(JsonField(fourth.body, "code"), "RATE_LIMITED");
   EXPECT_TRUE(p.sms().Messages(accounts[3].phone).empty());
 }
-
-}  // namespace
-}  // namespace okada::test
-
-namespace okada::test {
-namespace {
 
 std::string KidOfToken(const std::string& token) {
   auto header = crypto::Base64UrlDecode(token.substr(0, token.find('.')));
@@ -430,26 +436,9 @@ TEST(AuthKeys, UnknownKidsReFetchTheJwksAtMostOncePerInterval) {
   EXPECT_LE(JwksFetches(p) - before, 1) << "20 unknown kids must not make 20 JWKS fetches";
 }
 
-}  // namespace
-}  // namespace okada::test
-
-namespace okada::test {
-namespace {
-
 std::string OkadaBinary() {
   auto self = std::filesystem::read_symlink("/proc/self/exe");  // build/<preset>/services/auth/tests/auth_itest
   return (self.parent_path().parent_path().parent_path().parent_path() / "apps" / "okada" / "okada").string();
-}
-
-std::pair<int, std::string> RunCommand(const std::string& cmd) {
-  std::string out;
-  FILE* f = ::popen((cmd + " 2>&1").c_str(), "r");
-  if (!f) return {-1, out};
-  char buf[1024];
-  std::size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) out.append(buf, n);
-  int rc = ::pclose(f);
-  return {WIFEXITED(rc) ? WEXITSTATUS(rc) : -1, out};
 }
 
 // The operator's way to make the first admin: `okada accounts set-role` against the same database and keys.
@@ -459,7 +448,7 @@ TEST(AuthCli, AccountsSetRoleMakesTheFirstAdmin) {
   std::string env = "OKADA_PG_URL='" + p.db_url() + "' OKADA_REDIS_URL='" + RequiredEnv("OKADA_REDIS_URL") +
                     "' OKADA_STATE_DIR='" + p.state_dir().string() + "' OKADA_AUTH_INSECURE_FAST_HASHING=true ";
   auto [rc, out] =
-      RunCommand(env + "'" + OkadaBinary() + "' accounts set-role --phone '" + a.phone.substr(4) + "' --role admin");
+      Shell(env + "'" + OkadaBinary() + "' accounts set-role --phone '" + a.phone.substr(4) + "' --role admin");
   ASSERT_EQ(rc, 0) << out;
   EXPECT_NE(out.find("is now admin"), std::string::npos) << out;
 
@@ -477,10 +466,10 @@ TEST(AuthCli, AccountsSetRoleMakesTheFirstAdmin) {
   EXPECT_EQ(audit.status, 200);
   EXPECT_NE(audit.body.find("role_changed"), std::string::npos) << audit.body;
 
-  auto [rc2, out2] = RunCommand(env + "'" + OkadaBinary() + "' accounts set-role --phone 699999999 --role admin");
+  auto [rc2, out2] = Shell(env + "'" + OkadaBinary() + "' accounts set-role --phone 699999999 --role admin");
   EXPECT_EQ(rc2, 1) << out2;
   EXPECT_NE(out2.find("no account"), std::string::npos) << out2;
-  auto [rc3, out3] = RunCommand(env + "'" + OkadaBinary() + "' accounts set-role --phone 12 --role admin");
+  auto [rc3, out3] = Shell(env + "'" + OkadaBinary() + "' accounts set-role --phone 12 --role admin");
   EXPECT_EQ(rc3, 2) << out3;
 }
 

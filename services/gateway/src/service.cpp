@@ -40,7 +40,7 @@ namespace {
 class VerifiedTokens {
  public:
   const crypto::Claims* Find(std::string_view token, std::int64_t now_s) {
-    auto it = map_.find(std::string(token));
+    auto it = map_.find(token);  // heterogeneous lookup: no copy of the token on the hot path
     if (it == map_.end()) return nullptr;
     if (it->second.exp <= now_s) {
       map_.erase(it);
@@ -56,7 +56,11 @@ class VerifiedTokens {
 
  private:
   static constexpr std::size_t kMaxEntries = 20000;
-  std::unordered_map<std::string, crypto::Claims> map_;
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<std::string, crypto::Claims, Hash, std::equal_to<>> map_;
 };
 
 struct Edge {
@@ -263,10 +267,9 @@ class GatewayService : public Service {
 
     if (auth) {
       Keys* keys = e->keys.get();
-      ctx.AddJob(Job{"gateway.jwks", std::chrono::milliseconds(1000),
-                     [keys, every = c.GetDuration("gateway.jwks_refresh_ms")](Deadline d) -> asio::awaitable<void> {
-                       return RefreshKeys(keys, every, d);
-                     }});
+      ctx.AddJob(Job{
+          "gateway.jwks", std::chrono::milliseconds(1000),
+          [keys, every = c.GetDuration("gateway.jwks_refresh_ms")](Deadline d) { return keys->Refresh(d, every); }});
     }
     redis::Redis* redis = &ctx.redis();
     access::DenyList* deny = e->deny;
@@ -293,14 +296,6 @@ class GatewayService : public Service {
   }
 
  private:
-  // Fetches the JWKS at once when none is installed yet, then every `every`.
-  static asio::awaitable<void> RefreshKeys(Keys* keys, std::chrono::milliseconds every, Deadline d) {
-    bool empty = keys->verifier()->kids().empty();
-    static thread_local Clock::time_point next{};
-    if (!empty && Clock::now() < next) co_return;
-    if (co_await keys->Refetch(d, true)) next = Clock::now() + every;
-  }
-
   std::shared_ptr<Edge> edge_;
   std::shared_ptr<redis::Subscriber> subscriber_;
   asio::io_context* shard0_ = nullptr;

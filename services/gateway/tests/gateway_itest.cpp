@@ -129,12 +129,6 @@ TEST_F(GatewayTest, EveryRegisteredRouteIsInTheTable) {
         << MethodName(rule.method) << " " << rule.pattern << " is in api/routes.inc but no service serves it";
 }
 
-}  // namespace
-}  // namespace okada::test
-
-namespace okada::test {
-namespace {
-
 // A front process that hosts only the gateway and reaches auth and users in another process over HTTP:
 // routes are proxied, tokens verified with the remote JWKS, and a dead instance leaves the rotation.
 TEST(GatewayRemote, ProxiesToRemoteServicesAndSkipsADeadInstance) {
@@ -159,6 +153,19 @@ TEST(GatewayRemote, ProxiesToRemoteServicesAndSkipsADeadInstance) {
   EXPECT_EQ(anonymous.status, 401);
   auto signout = front.CallAs(a.access_token, "POST", "/v1/auth/signout");
   EXPECT_EQ(signout.status, 204);
+}
+
+TEST(GatewayRemote, EveryInstanceDownIsA502Problem) {
+  Platform back("gw_back2");
+  PlatformOptions fo;
+  fo.services = {"gateway"};
+  fo.config["services.remote"] = "auth=http://127.0.0.1:" + std::to_string(back.port()) + ",users=http://127.0.0.1:1";
+  Platform front("gw_front2", fo);
+  auto a = front.SignUp();
+  auto res = front.CallAs(a.access_token, "GET", "/v1/users/me");
+  EXPECT_EQ(res.status, 502) << res.body;
+  EXPECT_EQ(JsonField(res.body, "code"), "UPSTREAM_UNAVAILABLE");
+  EXPECT_EQ(res.headers["content-type"], "application/problem+json");
 }
 
 }  // namespace

@@ -21,34 +21,25 @@ namespace okada::test {
 namespace {
 namespace json = boost::json;
 
-std::string Shell(const std::string& cmd) {
-  std::string out;
-  FILE* f = ::popen(cmd.c_str(), "r");
-  if (!f) return out;
-  char buf[4096];
-  std::size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) out.append(buf, n);
-  ::pclose(f);
-  return out;
-}
+std::string Out(const std::string& cmd) { return Shell(cmd).output; }
 
 // Every key and every value of the test Redis, rendered as text.
 std::string RedisEverything(const std::string& url) {
   std::string cli = "redis-cli -u '" + url + "' ";
   std::string all;
-  std::istringstream keys(Shell(cli + "--scan"));
+  std::istringstream keys(Out(cli + "--scan"));
   std::string key;
   while (std::getline(keys, key)) {
     if (key.empty()) continue;
     all += "KEY " + key + "\n";
-    std::string type = Shell(cli + "TYPE '" + key + "'");
+    std::string type = Out(cli + "TYPE '" + key + "'");
     std::string q = "'" + key + "'";
-    if (type.starts_with("string")) all += Shell(cli + "GET " + q);
-    if (type.starts_with("zset")) all += Shell(cli + "ZRANGE " + q + " 0 -1 WITHSCORES");
-    if (type.starts_with("hash")) all += Shell(cli + "HGETALL " + q);
-    if (type.starts_with("list")) all += Shell(cli + "LRANGE " + q + " 0 -1");
-    if (type.starts_with("set")) all += Shell(cli + "SMEMBERS " + q);
-    if (type.starts_with("stream")) all += Shell(cli + "XRANGE " + q + " - +");
+    if (type.starts_with("string")) all += Out(cli + "GET " + q);
+    if (type.starts_with("zset")) all += Out(cli + "ZRANGE " + q + " 0 -1 WITHSCORES");
+    if (type.starts_with("hash")) all += Out(cli + "HGETALL " + q);
+    if (type.starts_with("list")) all += Out(cli + "LRANGE " + q + " 0 -1");
+    if (type.starts_with("set")) all += Out(cli + "SMEMBERS " + q);
+    if (type.starts_with("stream")) all += Out(cli + "XRANGE " + q + " - +");
   }
   return all;
 }
@@ -91,7 +82,7 @@ TEST(Pii, PhoneAndLandmarkNeverAppearInClear) {
     ASSERT_EQ(r.status, 200);
     ASSERT_EQ(p.CallAs(a.access_token, "POST", "/v1/auth/signout").status, 204);
 
-    std::string dump = Shell("pg_dump --data-only '" + db_url + "'");
+    std::string dump = Out("pg_dump --data-only '" + db_url + "'");
     ASSERT_NE(dump.find("auth.accounts"), std::string::npos) << "the dump ran";
     std::string redis = RedisEverything(RequiredEnv("OKADA_REDIS_URL"));
     for (const std::string& needle : {local, landmark.substr(0, 30), std::string("Ngo Bassa")}) {
@@ -115,12 +106,6 @@ TEST(Pii, PhoneAndLandmarkNeverAppearInClear) {
   EXPECT_EQ(logs.find(phone.substr(4)), std::string::npos) << "logs contain the phone number";
   EXPECT_EQ(logs.find(landmark.substr(0, 30)), std::string::npos) << "logs contain the landmark";
 }
-
-}  // namespace
-}  // namespace okada::test
-
-namespace okada::test {
-namespace {
 
 // `okada keys rotate-data` adds a key; running services start encrypting with it and rewrite what is stored.
 TEST(Pii, ADataKeyRotationReencryptsStoredDataInTheBackground) {

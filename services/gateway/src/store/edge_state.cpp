@@ -54,6 +54,11 @@ boost::asio::awaitable<bool> Keys::Refetch(Deadline deadline, bool force) {
   }
 }
 
+boost::asio::awaitable<void> Keys::Refresh(Deadline deadline, std::chrono::milliseconds every) {
+  bool stale = NowMs() - last_fetch_ms_.load() >= every.count();
+  if (stale || verifier()->kids().empty()) co_await Refetch(deadline, true);
+}
+
 boost::asio::awaitable<void> SyncDenyList(redis::Redis& redis, access::DenyList& deny, Deadline deadline) {
   std::int64_t now = NowMs() / 1000;
   auto reply = co_await redis.Local().Command(RangeCommand(now), deadline);

@@ -31,6 +31,8 @@ class Keys {
   /// Fetches the JWKS now unless the last fetch is more recent than the re-fetch interval (`force` skips that
   /// check, for the periodic refresh). Returns true if a new key set was installed.
   boost::asio::awaitable<bool> Refetch(Deadline deadline, bool force);
+  /// The periodic job: fetches when no key is trusted yet or the last fetch is older than `every`.
+  boost::asio::awaitable<void> Refresh(Deadline deadline, std::chrono::milliseconds every);
 
  private:
   ServiceTransport* auth_;

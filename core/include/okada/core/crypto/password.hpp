@@ -99,6 +99,8 @@ class PasswordHasher {
     std::function<void()> fail;  // fulfils the promise with kShuttingDown
   };
   void Enqueue(Task task);
+  template <typename T>
+  std::future<T> Submit(std::function<T()> work, std::function<void()> on_ready);
   void WorkerLoop();
 
   Options options_;
