@@ -2,6 +2,8 @@
 
 #include "okada/auth/service.hpp"
 #include "okada/gateway/service.hpp"
+#include "okada/orders/service.hpp"
+#include "okada/products/service.hpp"
 #include "okada/users/service.hpp"
 
 namespace okada::app {
@@ -13,6 +15,8 @@ std::vector<ServiceFactory> Catalogue() {
   return {
       {"auth", [] { return auth::MakeService(); }},
       {"users", [] { return users::MakeService(); }},
+      {"products", [] { return products::MakeService(); }},
+      {"orders", [] { return orders::MakeService(); }},
       {"gateway", [] { return gateway::MakeService(); }, /*always=*/true},
   };
 }

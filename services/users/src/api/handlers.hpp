@@ -13,5 +13,6 @@ void AddAddressRoutes(http::Router& router, StatePtr s);   // addresses.cpp
 void AddRiderRoutes(http::Router& router, StatePtr s);     // riders.cpp
 void AddMerchantRoutes(http::Router& router, StatePtr s);  // merchants.cpp (merchants and staff)
 void AddStoreRoutes(http::Router& router, StatePtr s);     // stores.cpp
+void AddInternalRoutes(http::Router& router, StatePtr s);  // internal.cpp (other services' reads)
 
 }  // namespace okada::users::api

@@ -67,6 +67,7 @@ class UsersService : public Service {
     api::AddRiderRoutes(router, s);
     api::AddMerchantRoutes(router, s);
     api::AddStoreRoutes(router, s);
+    api::AddInternalRoutes(router, s);
   }
 };
 

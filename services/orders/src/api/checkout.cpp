@@ -1,0 +1,298 @@
+// Checkout, the saga of ARCHITECTURE §1: claim the Idempotency-Key (which fixes the order id) → check the
+// store and the address (radius, no-go zones) → reserve every line through products (all or none; committed
+// at once for cash on delivery) → create the order, its lines, its timeline, its events and the stored
+// answer in ONE transaction → 201. A failure after the reservation releases it (compensation); a crash
+// after it is compensated by the stranded-checkout job (jobs.cpp), which finds the claim without an order.
+#include <boost/asio/awaitable.hpp>
+#include <chrono>
+#include <ctime>
+
+#include "api/api.hpp"
+#include "api/views.hpp"
+#include "domain/lifecycle.hpp"
+#include "events/events.hpp"
+#include "okada/core/crypto/random.hpp"
+#include "okada/core/errors.hpp"
+#include "okada/core/http/paging.hpp"
+#include "okada/core/json_reader.hpp"
+#include "okada/core/log.hpp"
+#include "store/statements.hpp"
+
+namespace okada::orders::api {
+
+namespace asio = boost::asio;
+namespace json = boost::json;
+
+namespace {
+
+struct CheckoutInput {
+  std::string store_id;
+  std::string payment_method;
+  Delivery delivery;
+};
+
+CheckoutInput ParseCheckout(const std::string& body) {
+  JsonReader r(body);
+  CheckoutInput in;
+  in.store_id = r.String("store_id", StringRule{36, 36});
+  in.payment_method = r.Enum("payment_method", {"momo", "orange_money", "cash"});
+  JsonReader d = r.Object("delivery");
+  JsonReader loc = d.Object("location");
+  in.delivery.lat = loc.Number("lat", -90, 90);
+  in.delivery.lon = loc.Number("lon", -180, 180);
+  loc.RejectUnknownFields();
+  in.delivery.landmark = d.OptionalString("landmark", StringRule{1, 200});
+  in.delivery.instructions = d.OptionalString("instructions", StringRule{1, 500});
+  d.RejectUnknownFields();
+  r.RejectUnknownFields();
+  if (!paging::IsUuid(in.store_id)) r.Fail("store_id", "INVALID_FORMAT", "a store id (UUID)");
+  // Cameroon's bounding box: a point outside it is a typo or a spoofed position.
+  if (in.delivery.lat < 1.6 || in.delivery.lat > 13.1 || in.delivery.lon < 8.4 || in.delivery.lon > 16.2)
+    r.Fail("delivery.location", "OUT_OF_RANGE", "the delivery point must be in Cameroon");
+  r.Finish();
+  for (char& c : in.store_id) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return in;
+}
+
+int LocalHourWat() {
+  std::time_t now = std::time(nullptr) + 3600;  // WAT = UTC+1, no daylight saving
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  return tm.tm_hour;
+}
+
+struct Priced {
+  std::int64_t items = 0;
+  domain::Fee fee;
+  double straight_m = 0;
+};
+
+json::object PlacedJson(const State& s, const OrderRow& o, const products::Reservation& r, const Priced& p,
+                        std::string_view lang, const Delivery& d) {
+  json::object j;
+  j["id"] = o.public_id;
+  j["status"] = o.status;
+  j["store_id"] = o.store_id;
+  j["merchant_id"] = o.merchant_id;
+  j["payment_method"] = o.payment_method;
+  j["currency"] = "XAF";
+  j["items_xaf"] = p.items;
+  j["delivery_fee_xaf"] = p.fee.total;
+  json::object fee;
+  fee["base_xaf"] = p.fee.base;
+  fee["rain_xaf"] = p.fee.rain;
+  fee["night_xaf"] = p.fee.night;
+  fee["road_m"] = p.fee.road_m;
+  j["delivery_fee"] = std::move(fee);
+  j["total_xaf"] = p.items + p.fee.total;
+  j["distance_m"] = static_cast<std::int64_t>(p.straight_m);
+  json::array lines;
+  for (const auto& l : r.lines) {
+    json::object it;
+    it["product_id"] = l.product_id;
+    it["name"] = lang == "en" ? l.name_en : l.name_fr;
+    it["unit_price_xaf"] = l.unit_price_xaf;
+    it["qty"] = l.qty;
+    it["line_total_xaf"] = l.unit_price_xaf * l.qty;
+    lines.push_back(std::move(it));
+  }
+  j["lines"] = std::move(lines);
+  json::object dj;
+  json::object loc;
+  loc["lat"] = d.lat;
+  loc["lon"] = d.lon;
+  dj["location"] = std::move(loc);
+  dj["landmark"] = d.landmark ? json::value(*d.landmark) : json::value(nullptr);
+  dj["instructions"] = d.instructions ? json::value(*d.instructions) : json::value(nullptr);
+  j["delivery"] = std::move(dj);
+  j["payment_due_at"] = nullptr;
+  (void)s;
+  return j;
+}
+
+std::vector<products::Line> CartOf(const pg::Result& rows) {
+  std::vector<products::Line> lines;
+  for (const pg::Row& r : rows) lines.push_back(products::Line{r.Get<std::string>(0), r.Get<int>(1)});
+  return lines;
+}
+
+// Checks the store and the address; returns the distance.
+double CheckAddress(const users::StoreInfo& store, const CheckoutInput& in, const std::vector<NoGoZone>& zones) {
+  if (store.paused) throw Error(ErrorCode::kStorePaused);
+  domain::Point from{store.lat, store.lon};
+  domain::Point to{in.delivery.lat, in.delivery.lon};
+  double m = domain::HaversineM(from, to);
+  if (m > store.delivery_radius_m)
+    throw Error(ErrorCode::kOutOfDeliveryArea,
+                "this store delivers up to " + std::to_string(store.delivery_radius_m / 1000.0).substr(0, 4) +
+                    " km; this address is " + std::to_string(m / 1000.0).substr(0, 4) + " km away");
+  for (const NoGoZone& z : zones)
+    if (z.active && domain::InPolygon(to, z.ring))
+      throw Error(ErrorCode::kNoGoZone, "moto-taxis may not enter " + z.name + ": choose a pickup point outside it");
+  return m;
+}
+
+OrderRow NewOrder(const State& s, const std::string& order_id, const std::string& customer,
+                  const users::StoreInfo& store, const CheckoutInput& in, const Priced& p) {
+  OrderRow o;
+  o.id = order_id;
+  o.public_id = PublicId(order_id);
+  o.customer_id = customer;
+  o.store_id = store.id;
+  o.merchant_id = store.merchant_id;
+  o.status = std::string(domain::InitialStatus(in.payment_method));
+  o.payment_method = in.payment_method;
+  o.stock = in.payment_method == "cash" ? "committed" : "held";
+  o.items_xaf = p.items;
+  o.delivery_fee_xaf = p.fee.total;
+  o.total_xaf = p.items + p.fee.total;
+  o.distance_m = static_cast<int>(p.straight_m);
+  o.zone = domain::Geohash(domain::Point{in.delivery.lat, in.delivery.lon});
+  o.delivery_enc = SealDelivery(s, order_id, in.delivery);
+  return o;
+}
+
+events::OrderFacts FactsOf(const OrderRow& o) {
+  events::OrderFacts f;
+  f.order_id = o.public_id;
+  f.store_id = o.store_id;
+  f.merchant_id = o.merchant_id;
+  f.customer_id = o.customer_id;
+  f.status = o.status;
+  f.payment_method = o.payment_method;
+  f.total_xaf = o.total_xaf;
+  f.items_xaf = o.items_xaf;
+  f.delivery_fee_xaf = o.delivery_fee_xaf;
+  f.zone = o.zone;
+  return f;
+}
+
+// The one transaction that acknowledges the order.
+asio::awaitable<bool> Persist(StatePtr s, OrderRow o, products::Reservation r, std::string caller, std::string key,
+                              std::string body, Deadline d) {
+  std::optional<double> payment_ttl;
+  if (o.status == "pending_payment") payment_ttl = static_cast<double>(s->settings.payment_ttl.count());
+  pg::Transaction tx = co_await s->db->Begin(d);
+  pg::Result inserted = co_await tx.Execute(
+      store::kOrderInsert, o.id, o.public_id, o.customer_id, o.store_id, o.merchant_id, o.status, o.payment_method,
+      o.stock, o.items_xaf, o.delivery_fee_xaf, o.total_xaf, o.distance_m, o.zone, o.delivery_enc, payment_ttl);
+  if (inserted.affected() == 0) co_return false;  // a retry of a checkout that already committed
+  for (const auto& l : r.lines)
+    co_await tx.Execute(store::kLineInsert, o.id, l.product_id, l.name_fr, l.name_en, l.unit_price_xaf, l.qty);
+  std::optional<std::string> no_reason;
+  std::optional<std::string> no_from;
+  std::string customer_role = "customer";
+  co_await tx.Execute(store::kTimelineInsert, o.id, no_from, std::string("pending_payment"), o.customer_id,
+                      customer_role, no_reason);
+  co_await s->outbox->Append(tx, "order.placed", events::Placed(FactsOf(o), static_cast<int>(r.lines.size())));
+  if (o.status == "confirmed") {
+    std::string from = "pending_payment";
+    std::string system = "system";
+    std::optional<std::string> cod = std::string("cash on delivery");
+    std::optional<std::string> nobody;
+    co_await tx.Execute(store::kTimelineInsert, o.id, from, o.status, nobody, system, cod);
+    co_await s->outbox->Append(tx, "order.confirmed", events::Moved(FactsOf(o), from, system, ""));
+  }
+  co_await tx.Execute(store::kCartClear, o.customer_id, o.store_id);
+  std::string location = "/v1/orders/" + o.public_id;
+  co_await s->idempotency->Complete(tx, caller, key, 201, body, location);
+  co_await tx.Commit();
+  co_return true;
+}
+
+asio::awaitable<http::Response> Place(StatePtr s, std::string customer, std::string key, CheckoutInput in,
+                                      std::string order_id, std::string lang, Deadline d) {
+  pg::Result cart = co_await s->db->Execute(d, store::kCartLines, customer, in.store_id);
+  if (cart.empty()) throw Error(ErrorCode::kCartEmpty, "add products to your cart for this store first");
+  std::optional<users::StoreInfo> store = co_await s->users->Store(d, in.store_id);
+  if (!store || !store->merchant_approved) throw Error(ErrorCode::kStoreNotFound);
+  std::shared_ptr<const std::vector<NoGoZone>> zones = co_await Zones(s, d);
+  Priced p;
+  p.straight_m = CheckAddress(*store, in, *zones);
+  p.fee = domain::DeliveryFee(s->settings.tariff, p.straight_m, s->settings.raining, LocalHourWat());
+
+  products::Reservation r;
+  if (in.payment_method == "cash") {
+    r = co_await s->products->Reserve(d, order_id, in.store_id, CartOf(cart), s->settings.payment_ttl, true);
+  } else {
+    r = co_await s->products->Reserve(d, order_id, in.store_id, CartOf(cart), s->settings.payment_ttl, false);
+  }
+  if (r.status != "held" && r.status != "committed")
+    throw Error(ErrorCode::kOutOfStock, "the stock held for this checkout has lapsed: check out again");
+
+  std::string failure;
+  bool created = false;
+  OrderRow o = NewOrder(*s, order_id, customer, *store, in, p);
+  for (const auto& l : r.lines) p.items += l.unit_price_xaf * l.qty;
+  o.items_xaf = p.items;
+  o.total_xaf = p.items + p.fee.total;
+  json::object body = PlacedJson(*s, o, r, p, lang, in.delivery);
+  std::string text = json::serialize(body);
+  try {
+    created = co_await Persist(s, o, r, customer, key, text, d);
+  } catch (const std::exception& e) {
+    failure = e.what();
+  }
+  if (!failure.empty()) {
+    // Compensate: give the stock back, then let the caller see the failure (their retry runs afresh).
+    log::Warn("orders.checkout_compensated", {{"order", order_id}, {"error", failure}});
+    Deadline undo = Clock::now() + std::chrono::seconds(5);
+    co_await s->products->Release(undo, order_id);
+    throw Unavailable("your order could not be saved; nothing was charged or reserved; try again");
+  }
+  if (!created) {
+    std::optional<OrderRow> existing = co_await LoadOrder(*s->db, d, order_id);
+    if (!existing) throw Unavailable("try again");
+    pg::Result lines = co_await s->db->Execute(d, store::kOrderLines, order_id);
+    http::Response again = JsonAnswer(OrderJson(*s, *existing, lang, &lines, nullptr, true), 201);
+    again.Header("Location", "/v1/orders/" + existing->public_id);
+    co_return again;
+  }
+  http::Response res = http::Response::Json(text, 201);
+  res.Header("Location", "/v1/orders/" + o.public_id);
+  co_return res;
+}
+
+asio::awaitable<http::Response> Checkout(StatePtr s, http::Request& req) {
+  if (!req.principal() || req.principal()->role != "customer") throw Forbidden("only customers check out");
+  std::string customer = req.principal()->subject;
+  std::string key = *idempotency::KeyOf(req, true);
+  CheckoutInput in = ParseCheckout(req.body());
+  std::string fingerprint = idempotency::Fingerprint(req);
+  idempotency::Claim claim = co_await s->idempotency->Begin(*s->db, req.deadline(), customer, key, fingerprint,
+                                                            crypto::UuidV7(), s->settings.claim_timeout);
+  if (claim.kind == idempotency::Claim::Kind::kReplay) co_return idempotency::Replayed(claim);
+
+  std::optional<Error> refused;
+  bool transient = false;
+  std::string lang(req.lang());
+  try {
+    co_return co_await Place(s, customer, key, in, claim.resource_id, lang, req.deadline());
+  } catch (const Error& e) {
+    refused = e;
+  } catch (const std::exception& e) {
+    transient = true;
+    log::Warn("orders.checkout_failed", {{"error", e.what()}});
+  }
+  // A refusal (4xx) is final for this key and replayed as is; anything else frees the key for a retry.
+  Deadline d = Clock::now() + std::chrono::seconds(3);
+  if (refused && Describe(refused->code()).status < 500) {
+    std::string problem = RenderProblem(*refused, req.request_id(), req.lang());
+    co_await s->idempotency->CompleteAlone(*s->db, d, customer, key, Describe(refused->code()).status, problem);
+    // Stock may have been reserved before the refusal: give it back (idempotent; "absent" if none).
+    co_await s->products->Release(d, claim.resource_id);
+    throw *refused;
+  }
+  co_await s->idempotency->Abandon(*s->db, d, customer, key);
+  if (refused) throw *refused;
+  (void)transient;
+  throw Unavailable("checkout failed; try again with the same Idempotency-Key");
+}
+
+}  // namespace
+
+void AddCheckoutRoutes(http::Router& router, StatePtr s) {
+  router.Add(http::Method::kPost, "/v1/checkout", http::AsyncHandler([s](http::Request& r) { return Checkout(s, r); }));
+}
+
+}  // namespace okada::orders::api

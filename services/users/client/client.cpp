@@ -1,0 +1,139 @@
+#include "okada/users/client.hpp"
+
+#include <boost/json.hpp>
+#include <mutex>
+#include <unordered_map>
+
+#include "okada/core/access/access.hpp"
+#include "okada/core/errors.hpp"
+#include "okada/core/host.hpp"
+#include "okada/core/http/client.hpp"
+#include "okada/core/log.hpp"
+
+namespace okada::users {
+
+namespace json = boost::json;
+
+struct Client::Impl {
+  ServiceTransport* transport = nullptr;
+  std::string token;
+  std::chrono::milliseconds ttl;
+  mutable std::mutex mu;
+  template <typename T>
+  struct Entry {
+    T value;
+    Clock::time_point expires;
+  };
+  std::unordered_map<std::string, Entry<StoreInfo>> stores;
+  std::unordered_map<std::string, Entry<Membership>> members;
+};
+
+namespace {
+
+http::ClientRequest Get(const Client::Impl& c, std::string url, Deadline deadline) {
+  http::ClientRequest req;
+  req.method = http::Method::kGet;
+  req.url = std::move(url);
+  req.headers.emplace_back(std::string(access::kServiceTokenHeader), c.token);
+  req.deadline = deadline;
+  return req;
+}
+
+// nullopt for 404; throws for anything but 200.
+std::optional<json::object> Answer(const http::ClientResponse& res, std::string_view what) {
+  if (res.status == 404) return std::nullopt;
+  if (res.status != 200) {
+    log::Warn("users_client.bad_answer", {{"call", what}, {"status", res.status}});
+    if (res.status == 503) throw Unavailable("the users service is unavailable");
+    throw Error(ErrorCode::kUpstreamUnavailable, "the users service did not answer as expected");
+  }
+  boost::system::error_code ec;
+  json::value v = json::parse(res.body, ec);
+  if (ec || !v.is_object()) throw Error(ErrorCode::kUpstreamUnavailable, "the users service answered garbage");
+  return std::move(v.get_object());
+}
+
+double Num(const json::object& o, std::string_view k) {
+  const json::value* v = o.if_contains(k);
+  if (v == nullptr) return 0;
+  if (v->is_double()) return v->get_double();
+  if (v->is_int64()) return static_cast<double>(v->get_int64());
+  return 0;
+}
+
+std::string Str(const json::object& o, std::string_view k) {
+  const json::value* v = o.if_contains(k);
+  return v && v->is_string() ? std::string(v->get_string()) : std::string();
+}
+
+ServiceTransport& Transport(const Client::Impl& c) {
+  if (c.transport == nullptr) throw Unavailable("the users service is not reachable from this process");
+  return *c.transport;
+}
+
+}  // namespace
+
+Client::Client(ServiceTransport* transport, std::string service_token, std::chrono::milliseconds ttl)
+    : impl_(std::make_shared<Impl>()) {
+  impl_->transport = transport;
+  impl_->token = std::move(service_token);
+  impl_->ttl = ttl;
+}
+
+Client::~Client() = default;
+
+void Client::Forget() const {
+  std::lock_guard lock(impl_->mu);
+  impl_->stores.clear();
+  impl_->members.clear();
+}
+
+boost::asio::awaitable<std::optional<StoreInfo>> Client::Store(Deadline deadline, std::string store_id) const {
+  std::shared_ptr<Impl> c = impl_;
+  {
+    std::lock_guard lock(c->mu);
+    auto it = c->stores.find(store_id);
+    if (it != c->stores.end() && it->second.expires > Clock::now()) co_return it->second.value;
+  }
+  http::ClientRequest req = Get(*c, "/internal/v1/stores/" + store_id, deadline);
+  http::ClientResponse res = co_await Transport(*c).Call(std::move(req));
+  std::optional<json::object> o = Answer(res, "store");
+  if (!o) co_return std::nullopt;
+  StoreInfo s;
+  s.id = Str(*o, "id");
+  s.merchant_id = Str(*o, "merchant_id");
+  s.name = Str(*o, "name");
+  s.lat = Num(*o, "lat");
+  s.lon = Num(*o, "lon");
+  s.delivery_radius_m = static_cast<int>(Num(*o, "delivery_radius_m"));
+  const json::value* paused = o->if_contains("paused");
+  s.paused = paused && paused->is_bool() && paused->get_bool();
+  s.merchant_approved = Str(*o, "merchant_status") == "approved";
+  std::lock_guard lock(c->mu);
+  if (c->stores.size() > 100000) c->stores.clear();
+  c->stores[store_id] = Impl::Entry<StoreInfo>{s, Clock::now() + c->ttl};
+  co_return s;
+}
+
+boost::asio::awaitable<std::optional<Membership>> Client::MemberOf(Deadline deadline, std::string user_id) const {
+  std::shared_ptr<Impl> c = impl_;
+  {
+    std::lock_guard lock(c->mu);
+    auto it = c->members.find(user_id);
+    if (it != c->members.end() && it->second.expires > Clock::now()) co_return it->second.value;
+  }
+  http::ClientRequest req = Get(*c, "/internal/v1/members/" + user_id, deadline);
+  http::ClientResponse res = co_await Transport(*c).Call(std::move(req));
+  std::optional<json::object> o = Answer(res, "member");
+  if (!o) co_return std::nullopt;
+  if (Str(*o, "merchant_status") != "approved") co_return std::nullopt;
+  Membership m;
+  m.merchant_id = Str(*o, "merchant_id");
+  m.role = Str(*o, "role");
+  std::lock_guard lock(c->mu);
+  if (c->members.size() > 100000) c->members.clear();
+  c->members[user_id] = Impl::Entry<Membership>{m, Clock::now() + c->ttl};
+  co_return m;
+}
+
+}  // namespace okada::users

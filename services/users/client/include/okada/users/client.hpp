@@ -1,0 +1,56 @@
+#pragma once
+/// Typed client of the users service for other services (ARCHITECTURE §1: data crosses a boundary only
+/// through an API call or an event). Calls go through a ServiceTransport (in-process or HTTP) with the
+/// service token. Answers are cached in memory for `ttl` (default 30 s): store locations and memberships
+/// change rarely, and checkout must not pay a round trip for them each time. Thread-safe.
+
+#include <boost/asio/awaitable.hpp>
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "okada/core/deadline.hpp"
+
+namespace okada {
+class ServiceTransport;
+}
+
+namespace okada::users {
+
+struct StoreInfo {
+  std::string id;
+  std::string merchant_id;
+  std::string name;
+  double lat = 0;
+  double lon = 0;
+  int delivery_radius_m = 0;
+  bool paused = false;
+  bool merchant_approved = false;
+};
+
+struct Membership {
+  std::string merchant_id;
+  std::string role;  ///< merchant_owner | merchant_staff
+};
+
+class Client {
+ public:
+  /// `transport` may be null (users not reachable from this process): every call then throws 503.
+  Client(ServiceTransport* transport, std::string service_token,
+         std::chrono::milliseconds ttl = std::chrono::seconds(30));
+  ~Client();
+  /// The store, or nullopt if there is no such store. Throws 502/503 when users cannot answer.
+  boost::asio::awaitable<std::optional<StoreInfo>> Store(Deadline deadline, std::string store_id) const;
+  /// The merchant `user_id` works for, or nullopt.
+  boost::asio::awaitable<std::optional<Membership>> MemberOf(Deadline deadline, std::string user_id) const;
+  /// Drops cached answers (tests, or after a change this process made itself).
+  void Forget() const;
+
+  struct Impl;
+
+ private:
+  std::shared_ptr<Impl> impl_;
+};
+
+}  // namespace okada::users
