@@ -25,6 +25,7 @@
 #include "okada/core/json_reader.hpp"
 #include "okada/core/log.hpp"
 #include "okada/core/pg/migrations.hpp"
+#include "events_cmd.hpp"
 #include "sandbox_cmd.hpp"
 #include "services.hpp"
 
@@ -45,6 +46,7 @@ Commands:
   routes     Print every HTTP route with who may call it (--json for the OpenAPI check)
   accounts   'okada accounts set-role --phone P --role admin': make the first admin, fix a role
   keys       Signing keys: 'okada keys rotate' (signing key), 'rotate-data' (data key), 'list'
+  events     Event bus: 'okada events dlq list|replay', 'okada events replay --service S --since T'
   sandbox    Local stand-ins for outside parties: 'okada sandbox sms' (the SMS gateway)
 
 Run 'okada <command> --help' for a command's options.
@@ -274,6 +276,7 @@ int main(int argc, char** argv) {
   if (a.command == "routes") return Routes(argc > 2 && std::string(argv[2]) == "--json");
   if (a.command == "keys") return Keys(argc, argv);
   if (a.command == "accounts") return Accounts(argc, argv);
+  if (a.command == "events") return okada::app::RunEventsCommand(argc, argv, LoadConfig(a));
   for (int i = 2; i < argc; ++i) {
     std::string arg = argv[i];
     if (arg == "--help" || arg == "-h")

@@ -5,6 +5,7 @@
 
 #include "api/state.hpp"
 #include "okada/core/config.hpp"
+#include "okada/core/events/outbox.hpp"
 #include "okada/core/crypto/random.hpp"
 #include "okada/core/crypto/secret_file.hpp"
 #include "okada/core/io.hpp"
@@ -43,6 +44,8 @@ class AuthService : public Service {
   std::vector<pg::Migration> Migrations() const override { return auth::Migrations(); }
 
   void Start(ServiceContext& ctx) override {
+    // Publish this service's outbox (user.registered, store.updated, …) to Redis Streams.
+    okada::events::AddRelay(ctx, std::make_shared<const okada::events::Outbox>("auth"));
     const Config& c = ctx.config();
     auto state_dir = ctx.state_dir();
     auto s = std::make_shared<State>();

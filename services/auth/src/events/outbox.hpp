@@ -1,6 +1,6 @@
 #pragma once
 // Events the auth service publishes (api/events/): written to auth.outbox in the same transaction as the
-// change; the relay to Redis Streams arrives with the event bus (commerce issue). Ids only, never phone
+// change; the core relay (okada::events::AddRelay) publishes them to Redis Streams. Ids only, never phone
 // numbers or names.
 #include <boost/asio/awaitable.hpp>
 #include <string>

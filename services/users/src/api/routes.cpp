@@ -8,6 +8,7 @@
 #include "api/views.hpp"
 #include "okada/core/access/access.hpp"
 #include "okada/core/config.hpp"
+#include "okada/core/events/outbox.hpp"
 #include "okada/core/crypto/rotation.hpp"
 #include "okada/core/log.hpp"
 #include "okada/core/pg/migrations.hpp"
@@ -29,6 +30,8 @@ class UsersService : public Service {
   std::vector<pg::Migration> Migrations() const override { return users::Migrations(); }
 
   void Start(ServiceContext& ctx) override {
+    // Publish this service's outbox (user.registered, store.updated, …) to Redis Streams.
+    okada::events::AddRelay(ctx, std::make_shared<const okada::events::Outbox>("users"));
     ServiceTransport* auth = nullptr;
     // Resolved now, on the starting thread: TransportTo is not meant to be called concurrently.
     try {
