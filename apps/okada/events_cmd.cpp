@@ -116,7 +116,8 @@ int RunEventsCommand(int argc, char** argv, const Config& config) {
       std::string service = Option(argc, argv, "--service");
       std::string since = Option(argc, argv, "--since");
       if (service.empty() || since.empty()) {
-        std::cerr << "okada events replay: give --service NAME and --since TIME (RFC 3339, e.g. 2026-11-30T08:00:00Z)\n";
+        std::cerr
+            << "okada events replay: give --service NAME and --since TIME (RFC 3339, e.g. 2026-11-30T08:00:00Z)\n";
         code = 2;
       } else {
         pg::PoolOptions po;

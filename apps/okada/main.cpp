@@ -14,6 +14,7 @@
 #include <boost/asio/use_future.hpp>
 #include <boost/json.hpp>
 #include <map>
+#include "events_cmd.hpp"
 #include "okada/core/access/access.hpp"
 #include "okada/core/config.hpp"
 #include "okada/core/crypto/aead.hpp"
@@ -25,7 +26,6 @@
 #include "okada/core/json_reader.hpp"
 #include "okada/core/log.hpp"
 #include "okada/core/pg/migrations.hpp"
-#include "events_cmd.hpp"
 #include "sandbox_cmd.hpp"
 #include "services.hpp"
 

@@ -5,9 +5,9 @@
 
 #include "api/state.hpp"
 #include "okada/core/config.hpp"
-#include "okada/core/events/outbox.hpp"
 #include "okada/core/crypto/random.hpp"
 #include "okada/core/crypto/secret_file.hpp"
+#include "okada/core/events/outbox.hpp"
 #include "okada/core/io.hpp"
 #include "okada/core/log.hpp"
 #include "okada/core/pg/migrations.hpp"
