@@ -14,7 +14,7 @@ boost::asio::awaitable<void> UserRegistered(pg::Transaction& tx, std::string use
   auto now = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
                  .count();
   boost::json::object payload{
-      {"version", 1}, {"user_id", user_id}, {"role", role}, {"lang", lang}, {"registered_at_ms", now}};
+      {"v", 1}, {"user_id", user_id}, {"role", role}, {"lang", lang}, {"registered_at_ms", now}};
   co_await tx.Execute(store::kInsertOutbox, crypto::UuidV7(), "user.registered", boost::json::serialize(payload));
 }
 

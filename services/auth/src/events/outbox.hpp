@@ -11,7 +11,7 @@ class Transaction;
 
 namespace okada::auth::events {
 
-/// `user.registered` v1: {"user_id","role","lang","registered_at"}.
+/// `user.registered` v1: {"v","user_id","role","lang","registered_at_ms"} (api/events/user.registered.v1.json).
 boost::asio::awaitable<void> UserRegistered(pg::Transaction& tx, std::string user_id, std::string role,
                                             std::string lang);
 
