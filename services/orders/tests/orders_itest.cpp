@@ -256,6 +256,7 @@ TEST_F(OrdersTest, CheckoutChecksCartRadiusNoGoZoneAndPrices) {
   auto ok = Checkout(c, CheckoutBody(m.store, "momo"), crypto::UuidV7());
   ASSERT_EQ(ok.status, 201) << ok.body;
   EXPECT_EQ(JsonField(ok.body, "status"), "pending_payment");
+  EXPECT_NE(JsonField(ok.body, "payment_due_at"), "null") << "a mobile-money order says until when to pay";
   EXPECT_EQ(JsonField(ok.body, "items_xaf"), "2400");
   EXPECT_EQ(JsonField(ok.body, "currency"), "XAF");
   std::int64_t fee = std::stoll(JsonField(ok.body, "delivery_fee_xaf"));

@@ -5,6 +5,7 @@
 // after it is compensated by the stranded-checkout job (jobs.cpp), which finds the claim without an order.
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
+#include <cstdio>
 #include <ctime>
 
 #include "api/api.hpp"
@@ -52,6 +53,18 @@ CheckoutInput ParseCheckout(const std::string& body) {
   r.Finish();
   for (char& c : in.store_id) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return in;
+}
+
+// RFC 3339 UTC with milliseconds, as the store renders timestamps.
+std::string Rfc3339(std::chrono::system_clock::time_point t) {
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+  std::time_t secs = static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms % 1000));
+  return buf;
 }
 
 int LocalHourWat() {
@@ -105,7 +118,7 @@ json::object PlacedJson(const State& s, const OrderRow& o, const products::Reser
   dj["landmark"] = d.landmark ? json::value(*d.landmark) : json::value(nullptr);
   dj["instructions"] = d.instructions ? json::value(*d.instructions) : json::value(nullptr);
   j["delivery"] = std::move(dj);
-  j["payment_due_at"] = nullptr;
+  j["payment_due_at"] = o.payment_due_at ? json::value(*o.payment_due_at) : json::value(nullptr);
   (void)s;
   return j;
 }
@@ -149,6 +162,7 @@ OrderRow NewOrder(const State& s, const std::string& order_id, const std::string
   o.distance_m = static_cast<int>(p.straight_m);
   o.zone = domain::Geohash(domain::Point{in.delivery.lat, in.delivery.lon});
   o.delivery_enc = SealDelivery(s, order_id, in.delivery);
+  if (o.status == "pending_payment") o.payment_due_at = Rfc3339(std::chrono::system_clock::now() + s.settings.payment_ttl);
   return o;
 }
 
@@ -170,12 +184,10 @@ events::OrderFacts FactsOf(const OrderRow& o) {
 // The one transaction that acknowledges the order.
 asio::awaitable<bool> Persist(StatePtr s, OrderRow o, products::Reservation r, std::string caller, std::string key,
                               std::string body, Deadline d) {
-  std::optional<double> payment_ttl;
-  if (o.status == "pending_payment") payment_ttl = static_cast<double>(s->settings.payment_ttl.count());
   pg::Transaction tx = co_await s->db->Begin(d);
   pg::Result inserted = co_await tx.Execute(
       store::kOrderInsert, o.id, o.public_id, o.customer_id, o.store_id, o.merchant_id, o.status, o.payment_method,
-      o.stock, o.items_xaf, o.delivery_fee_xaf, o.total_xaf, o.distance_m, o.zone, o.delivery_enc, payment_ttl);
+      o.stock, o.items_xaf, o.delivery_fee_xaf, o.total_xaf, o.distance_m, o.zone, o.delivery_enc, o.payment_due_at);
   if (inserted.affected() == 0) co_return false;  // a retry of a checkout that already committed
   for (const auto& l : r.lines)
     co_await tx.Execute(store::kLineInsert, o.id, l.product_id, l.name_fr, l.name_en, l.unit_price_xaf, l.qty);

@@ -24,13 +24,13 @@ inline const pg::Statement kCartClear{
 
 // --- orders ---
 // $1 id, $2 public_id, $3 customer, $4 store, $5 merchant, $6 status, $7 payment_method, $8 stock, $9 items,
-// $10 fee, $11 total, $12 distance_m, $13 zone, $14 delivery_enc, $15 payment ttl seconds|null
+// $10 fee, $11 total, $12 distance_m, $13 zone, $14 delivery_enc, $15 payment due (RFC 3339)|null
 inline const pg::Statement kOrderInsert{
     "orders.order_insert",
     "INSERT INTO orders.orders (id, public_id, customer_id, store_id, merchant_id, status, payment_method, stock, "
     "items_xaf, delivery_fee_xaf, total_xaf, distance_m, zone, delivery_enc, payment_due_at) VALUES ($1::uuid, $2, "
     "$3::uuid, $4::uuid, $5::uuid, $6, $7, $8, $9, $10, $11, $12, $13, $14, "
-    "CASE WHEN $15::float8 IS NULL THEN NULL ELSE now() + make_interval(secs => $15::float8) END) "
+    "$15::timestamptz) "
     "ON CONFLICT (id) DO NOTHING"};
 // $1 order, $2 product, $3 name_fr, $4 name_en, $5 unit price, $6 qty
 inline const pg::Statement kLineInsert{

@@ -1,7 +1,7 @@
 #pragma once
 /// What the users service tells the rest of the platform: rows of `users.outbox`, written in the same
 /// transaction as the change they describe. Payloads carry ids (and enum values) only, never personal data.
-/// No publisher reads the outbox yet: the event bus (Redis Streams) arrives with a later issue.
+/// The core relay (okada::events::AddRelay, started in routes.cpp) publishes the outbox to Redis Streams.
 ///
 /// Types: rider.applied, rider.updated, rider.approved, rider.suspended, merchant.applied, merchant.approved,
 /// merchant.staff_added, merchant.staff_removed, store.created, store.updated.
