@@ -162,7 +162,8 @@ OrderRow NewOrder(const State& s, const std::string& order_id, const std::string
   o.distance_m = static_cast<int>(p.straight_m);
   o.zone = domain::Geohash(domain::Point{in.delivery.lat, in.delivery.lon});
   o.delivery_enc = SealDelivery(s, order_id, in.delivery);
-  if (o.status == "pending_payment") o.payment_due_at = Rfc3339(std::chrono::system_clock::now() + s.settings.payment_ttl);
+  if (o.status == "pending_payment")
+    o.payment_due_at = Rfc3339(std::chrono::system_clock::now() + s.settings.payment_ttl);
   return o;
 }
 

@@ -38,7 +38,9 @@ void RequireService(const http::Request& req) {
 
 asio::awaitable<std::string> MerchantOf(StatePtr s, Caller c, Deadline deadline) {
   std::optional<users::Membership> m = co_await s->users->MemberOf(deadline, c.id);
-  if (!m) throw Forbidden("you are not a member of a merchant");
+  // Not staff of an approved merchant: nothing of any merchant is theirs (404, like every row that is not the
+  // caller's; 403 stays the gateway's answer for a role the route does not allow).
+  if (!m) throw NotFound("you are not staff of an approved merchant");
   co_return m->merchant_id;
 }
 

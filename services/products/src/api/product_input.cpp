@@ -93,6 +93,20 @@ domain::ProductInput ParseProduct(const std::string& text, const std::optional<d
   return in;
 }
 
+namespace {
+// A stored JSON array of strings. Its own function, indexing rather than a range-for: GCC 12 with ASan reported
+// a stack-use-after-scope on the range-for form inlined into FromRow.
+std::vector<std::string> StoredStrings(const std::string& text) {
+  const json::value parsed = ParseStored(text);
+  std::vector<std::string> out;
+  if (!parsed.is_array()) return out;
+  const json::array& a = parsed.get_array();
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (a[i].is_string()) out.emplace_back(a[i].get_string());
+  return out;
+}
+}  // namespace
+
 domain::ProductInput FromRow(const store::ProductRow& row) {
   domain::ProductInput in;
   in.sku = row.sku;
@@ -102,10 +116,8 @@ domain::ProductInput FromRow(const store::ProductRow& row) {
   in.description_en = row.description_en;
   in.unit = row.unit;
   in.category = row.category_id;
-  json::value urls = ParseStored(row.image_urls);  // named: a range-for over a temporary's member dangles
-  for (const json::value& v : urls.as_array()) in.image_urls.emplace_back(v.as_string());
-  json::value tags = ParseStored(row.tags);
-  for (const json::value& v : tags.as_array()) in.tags.emplace_back(v.as_string());
+  in.image_urls = StoredStrings(row.image_urls);
+  in.tags = StoredStrings(row.tags);
   in.attributes = row.attributes;
   in.lead_time_days = static_cast<int>(row.lead_time_days);
   in.pack_size = static_cast<int>(row.pack_size);

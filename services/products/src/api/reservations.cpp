@@ -200,8 +200,17 @@ std::vector<Line> LinesOf(const pg::Result& rows) {
   return out;
 }
 
+// Commit and release take no fields: an empty body or {}. Anything else is refused before any effect.
+void NoFields(const http::Request& req) {
+  if (req.body().empty()) return;
+  JsonReader r(req.body());
+  r.RejectUnknownFields();
+  r.Finish();
+}
+
 asio::awaitable<http::Response> Commit(StatePtr s, http::Request& req) {
   RequireService(req);
+  NoFields(req);
   std::string order_id = PathId(req, "order_id", ErrorCode::kReservationNotFound);
   pg::Transaction tx = co_await s->db->Begin(req.deadline());
   pg::Result r = co_await tx.Execute(store::kReservationLock, order_id);
@@ -241,6 +250,7 @@ json::value Absent(const std::string& order_id) {
 
 asio::awaitable<http::Response> Release(StatePtr s, http::Request& req) {
   RequireService(req);
+  NoFields(req);
   std::string order_id = PathId(req, "order_id", ErrorCode::kReservationNotFound);
   pg::Transaction tx = co_await s->db->Begin(req.deadline());
   pg::Result r = co_await tx.Execute(store::kReservationLock, order_id);
