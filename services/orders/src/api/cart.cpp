@@ -85,6 +85,12 @@ asio::awaitable<http::Response> Get(StatePtr s, http::Request& req) {
   co_return co_await Show(s, customer, store_id, std::string(req.lang()), req.deadline());
 }
 
+Error CartFull() {
+  Error e(ErrorCode::kValidationFailed, "a cart holds at most 50 different products");
+  e.WithField({"product_id", "TOO_MANY", "cart is full"});
+  return e;
+}
+
 int ParseQty(const std::string& body) {
   JsonReader r(body);
   int qty = static_cast<int>(r.Int("qty", 0, 99));
@@ -107,17 +113,11 @@ asio::awaitable<http::Response> PutLine(StatePtr s, http::Request& req) {
   std::vector<products::PricedLine> q = co_await s->products->Quote(req.deadline(), store_id, one);
   if (q.empty() || !q.front().available)
     throw Error(ErrorCode::kProductUnavailable, "this product is not sold in this store right now");
-  pg::Result count = co_await s->db->Execute(req.deadline(), store::kCartCount, customer, store_id);
-  if (count.front().Get<std::int64_t>(0) >= kMaxLines) {
-    Error e(ErrorCode::kValidationFailed, "a cart holds at most 50 different products");
-    e.WithField({"product_id", "TOO_MANY", "cart is full"});
-    // Replacing the quantity of a line already in the cart is still fine.
-    pg::Result lines = co_await s->db->Execute(req.deadline(), store::kCartLines, customer, store_id);
-    bool present = false;
-    for (const pg::Row& r : lines) present = present || r.Get<std::string>(0) == product_id;
-    if (!present) throw e;
-  }
-  co_await s->db->Execute(req.deadline(), store::kCartUpsert, customer, store_id, product_id, qty);
+  pg::Transaction tx = co_await s->db->Begin(req.deadline());
+  co_await tx.Execute(store::kRelaxedCommit);
+  pg::Result upserted = co_await tx.Execute(store::kCartUpsert, customer, store_id, product_id, qty);
+  if (upserted.empty()) throw CartFull();
+  co_await tx.Commit();
   json::object line;
   line["store_id"] = store_id;
   line["product_id"] = product_id;

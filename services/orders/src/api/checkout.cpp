@@ -182,6 +182,33 @@ events::OrderFacts FactsOf(const OrderRow& o) {
   return f;
 }
 
+// PostgreSQL array literals of the reserved lines, for one INSERT … unnest.
+struct LineArrays {
+  std::string ids, fr, en, prices, qtys;
+};
+std::string Quoted(std::string_view v) {
+  std::string out = "\"";
+  for (char c : v) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  out += '"';
+  return out;
+}
+LineArrays ArraysOf(const products::Reservation& r) {
+  LineArrays a;
+  for (std::size_t i = 0; i < r.lines.size(); ++i) {
+    const char* sep = i == 0 ? "" : ",";
+    a.ids += sep + r.lines[i].product_id;
+    a.fr += sep + Quoted(r.lines[i].name_fr);
+    a.en += sep + Quoted(r.lines[i].name_en);
+    a.prices += sep + std::to_string(r.lines[i].unit_price_xaf);
+    a.qtys += sep + std::to_string(r.lines[i].qty);
+  }
+  for (std::string* s : {&a.ids, &a.fr, &a.en, &a.prices, &a.qtys}) *s = "{" + *s + "}";
+  return a;
+}
+
 // The one transaction that acknowledges the order.
 asio::awaitable<bool> Persist(StatePtr s, OrderRow o, products::Reservation r, std::string caller, std::string key,
                               std::string body, Deadline d) {
@@ -190,8 +217,8 @@ asio::awaitable<bool> Persist(StatePtr s, OrderRow o, products::Reservation r, s
       store::kOrderInsert, o.id, o.public_id, o.customer_id, o.store_id, o.merchant_id, o.status, o.payment_method,
       o.stock, o.items_xaf, o.delivery_fee_xaf, o.total_xaf, o.distance_m, o.zone, o.delivery_enc, o.payment_due_at);
   if (inserted.affected() == 0) co_return false;  // a retry of a checkout that already committed
-  for (const auto& l : r.lines)
-    co_await tx.Execute(store::kLineInsert, o.id, l.product_id, l.name_fr, l.name_en, l.unit_price_xaf, l.qty);
+  LineArrays arrays = ArraysOf(r);
+  co_await tx.Execute(store::kLinesInsert, o.id, arrays.ids, arrays.fr, arrays.en, arrays.prices, arrays.qtys);
   std::optional<std::string> no_reason;
   std::optional<std::string> no_from;
   std::string customer_role = "customer";

@@ -10,12 +10,16 @@ inline const pg::Statement kCartLines{
     "orders.cart_lines",
     "SELECT product_id::text, qty FROM orders.cart_lines WHERE customer_id = $1::uuid AND store_id = $2::uuid "
     "ORDER BY added_at, product_id"};
+// Upserts a line unless that would make more than 50 different products (then no row is returned).
 inline const pg::Statement kCartUpsert{
     "orders.cart_upsert",
-    "INSERT INTO orders.cart_lines (customer_id, store_id, product_id, qty) VALUES ($1::uuid, $2::uuid, $3::uuid, $4) "
-    "ON CONFLICT (customer_id, store_id, product_id) DO UPDATE SET qty = EXCLUDED.qty"};
-inline const pg::Statement kCartCount{
-    "orders.cart_count", "SELECT count(*) FROM orders.cart_lines WHERE customer_id = $1::uuid AND store_id = $2::uuid"};
+    "INSERT INTO orders.cart_lines (customer_id, store_id, product_id, qty) SELECT $1::uuid, $2::uuid, $3::uuid, $4 "
+    "WHERE (SELECT count(*) FROM orders.cart_lines WHERE customer_id = $1::uuid AND store_id = $2::uuid AND "
+    "product_id <> $3::uuid) < 50 ON CONFLICT (customer_id, store_id, product_id) DO UPDATE SET qty = EXCLUDED.qty "
+    "RETURNING qty"};
+// Cart edits are not orders: they commit without waiting for the WAL flush (a crash may lose the last fraction of
+// a second of cart edits, never an order). Orders and their stored answers always commit durably.
+inline const pg::Statement kRelaxedCommit{"orders.relaxed_commit", "SET LOCAL synchronous_commit TO off"};
 inline const pg::Statement kCartRemove{
     "orders.cart_remove",
     "DELETE FROM orders.cart_lines WHERE customer_id = $1::uuid AND store_id = $2::uuid AND product_id = $3::uuid"};
@@ -32,11 +36,11 @@ inline const pg::Statement kOrderInsert{
     "$3::uuid, $4::uuid, $5::uuid, $6, $7, $8, $9, $10, $11, $12, $13, $14, "
     "$15::timestamptz) "
     "ON CONFLICT (id) DO NOTHING"};
-// $1 order, $2 product, $3 name_fr, $4 name_en, $5 unit price, $6 qty
-inline const pg::Statement kLineInsert{
-    "orders.line_insert",
-    "INSERT INTO orders.order_lines (order_id, product_id, name_fr, name_en, unit_price_xaf, qty) "
-    "VALUES ($1::uuid, $2::uuid, $3, $4, $5, $6)"};
+// All lines at once: $1 order, $2 product ids, $3 names fr, $4 names en, $5 unit prices, $6 quantities (arrays).
+inline const pg::Statement kLinesInsert{
+    "orders.lines_insert",
+    "INSERT INTO orders.order_lines (order_id, product_id, name_fr, name_en, unit_price_xaf, qty) SELECT $1::uuid, p, "
+    "nf, ne, u, q FROM unnest($2::uuid[], $3::text[], $4::text[], $5::bigint[], $6::int[]) AS t(p, nf, ne, u, q)"};
 // $1 order, $2 from|null, $3 to, $4 actor id|null, $5 actor role, $6 reason|null
 inline const pg::Statement kTimelineInsert{
     "orders.timeline_insert",
