@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <map>
 #include <stdexcept>
+#include <thread>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -159,6 +160,7 @@ struct Host::Impl {
   std::vector<Job> jobs;
   std::vector<asio::steady_timer*> job_timers;  // shard 0 only
   std::atomic<bool> stopping{false};
+  std::atomic<int> jobs_running{0};  // job passes in progress (Shutdown waits for them before stopping I/O)
   bool started = false;
   bool shut_down = false;
   bool drained_ok = true;
@@ -177,11 +179,13 @@ asio::awaitable<void> RunJob(Host::Impl* h, std::size_t index) {
     co_await timer.async_wait(kTuple);
     if (h->stopping.load()) break;
     auto start = Clock::now();
+    h->jobs_running.fetch_add(1);
     try {
       co_await job.run(Clock::now() + job.interval);
     } catch (const std::exception& e) {
       log::Warn("job.failed", {{"job", job.name}, {"error", e.what()}});
     }
+    h->jobs_running.fetch_sub(1);
     log::Debug("job.ran",
                {{"job", job.name}, {"ms", std::chrono::duration<double, std::milli>(Clock::now() - start).count()}});
   }
@@ -406,6 +410,12 @@ bool Host::Shutdown() {
   asio::post(h.io->context(0), [self] {
     for (auto* t : self->job_timers) t->cancel();
   });
+  // A job pass holds database connections and transactions in its coroutine frame: let it finish while the
+  // I/O threads still run, or its frame would be destroyed with the I/O contexts after the pools are gone.
+  for (auto waited = Clock::now(); h.jobs_running.load() > 0 && Clock::now() - waited < drain;)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  if (h.jobs_running.load() > 0)
+    log::Warn("host.jobs_still_running", {{"jobs", static_cast<std::int64_t>(h.jobs_running.load())}});
   for (auto it = h.services.rbegin(); it != h.services.rend(); ++it) {
     log::Info("service.stopping", {{"service", (*it)->name()}});
     (*it)->Stop();

@@ -210,6 +210,7 @@ struct Consumer::Impl {
   Handler handler;
   ConsumerOptions options;
   pg::Statement inbox;
+  pg::Statement inbox_prune;
   bool groups_ready = false;
   std::mutex mu;
   std::map<std::string, std::string> last_error;  // entry id → last failure (bounded)
@@ -263,6 +264,13 @@ Consumer::~Consumer() = default;
 
 const std::string& Consumer::group() const noexcept { return impl_->group; }
 
+boost::asio::awaitable<std::int64_t> Consumer::PruneInbox(pg::Database& db, Deadline deadline,
+                                                          std::chrono::hours keep) const {
+  double secs = static_cast<double>(std::chrono::duration_cast<std::chrono::seconds>(keep).count());
+  pg::Result r = co_await db.Execute(deadline, impl_->inbox_prune, impl_->group, secs);
+  co_return r.affected();
+}
+
 namespace {
 
 boost::asio::awaitable<void> EnsureGroups(Consumer::Impl& c, redis::Client& redis, Deadline d) {
@@ -314,6 +322,19 @@ boost::asio::awaitable<bool> HandleOne(Consumer::Impl& c, pg::Database& db, redi
 
 boost::asio::awaitable<void> DeadLetterOne(Consumer::Impl& c, redis::Client& redis, const std::string& stream,
                                            const std::string& entry_id, Deadline d) {
+  // Claim it first (JUSTID: no delivery count bump): if another consumer is handling it right now (idle
+  // below the base backoff) or already dead-lettered it, this process leaves it alone.
+  std::vector<std::string> claim;
+  claim.push_back("XCLAIM");
+  claim.push_back(stream);
+  claim.push_back(c.group);
+  claim.push_back(c.name);
+  claim.push_back(std::to_string(c.options.backoff_base.count()));
+  claim.push_back(entry_id);
+  claim.push_back("JUSTID");
+  redis::Reply claimed = co_await redis.Command(std::move(claim), d);
+  ThrowIfError(claimed, "XCLAIM");
+  if (claimed.elements.empty()) co_return;
   std::vector<std::string> range;
   range.push_back("XRANGE");
   range.push_back(stream);
@@ -428,11 +449,20 @@ boost::asio::awaitable<void> PollLoop(std::shared_ptr<Consumer> consumer, pg::Da
 
 }  // namespace
 
+boost::asio::awaitable<void> PruneInboxOnce(std::shared_ptr<Consumer> consumer, pg::Database* db,
+                                            std::chrono::hours keep, Deadline d) {
+  co_await consumer->PruneInbox(*db, d, keep);
+}
+
 void AddConsumer(ServiceContext& ctx, std::shared_ptr<Consumer> consumer) {
   pg::Database* db = &ctx.db();
   redis::Redis* redis = &ctx.redis();
   ctx.AddJob(Job{"events." + consumer->group(), ctx.config().GetDuration("events.poll_ms"),
                  [consumer, db, redis](Deadline d) { return PollLoop(consumer, db, redis, d); }});
+  auto keep = std::chrono::duration_cast<std::chrono::hours>(ctx.config().GetDuration("events.keep_ms")) +
+              std::chrono::hours(24);
+  ctx.AddJob(Job{"events." + consumer->group() + ".inbox_prune", std::chrono::hours(1),
+                 [consumer, db, keep](Deadline d) { return PruneInboxOnce(consumer, db, keep, d); }});
 }
 
 // --- dead letters ---

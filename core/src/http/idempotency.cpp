@@ -65,21 +65,24 @@ Store::Store(std::string schema)
     : schema_(CheckedSchema(std::move(schema))),
       // Inserts a fresh claim, or takes over one whose holder has been silent past the lock timeout (same
       // request only). RETURNING gives the resource id fixed at the first claim either way.
-      claim_(Named(schema_, "claim",
-                   "INSERT INTO " + schema_ +
-                       ".idempotency AS i (caller, key, fingerprint, resource_id) VALUES ($1, $2, $3, $4) "
-                       "ON CONFLICT (caller, key) DO UPDATE SET locked_at = now() "
-                       "WHERE i.status IS NULL AND i.fingerprint = EXCLUDED.fingerprint "
-                       "AND i.locked_at < now() - make_interval(secs => $5) RETURNING i.resource_id")),
+      claim_(
+          Named(schema_, "claim",
+                "INSERT INTO " + schema_ +
+                    ".idempotency AS i (caller, key, fingerprint, resource_id) VALUES ($1, $2, $3, $4) "
+                    "ON CONFLICT (caller, key) DO UPDATE SET locked_at = now() "
+                    "WHERE i.status IS NULL AND i.fingerprint = EXCLUDED.fingerprint "
+                    "AND i.locked_at < now() - make_interval(secs => $5) RETURNING i.resource_id, i.locked_at::text")),
       read_(Named(schema_, "read",
                   "SELECT fingerprint, status, response, location, resource_id FROM " + schema_ +
                       ".idempotency WHERE caller = $1 AND key = $2")),
       complete_(Named(schema_, "complete",
                       "UPDATE " + schema_ +
                           ".idempotency SET status = $3, response = $4, location = $5, completed_at = now() "
-                          "WHERE caller = $1 AND key = $2")),
+                          "WHERE caller = $1 AND key = $2 AND status IS NULL AND locked_at = $6::timestamptz")),
       abandon_(Named(schema_, "abandon",
-                     "DELETE FROM " + schema_ + ".idempotency WHERE caller = $1 AND key = $2 AND status IS NULL")),
+                     "DELETE FROM " + schema_ +
+                         ".idempotency WHERE caller = $1 AND key = $2 AND status IS NULL AND locked_at = "
+                         "$3::timestamptz")),
       prune_(Named(schema_, "prune",
                    "DELETE FROM " + schema_ + ".idempotency WHERE created_at < now() - make_interval(secs => $1)")) {}
 
@@ -91,6 +94,7 @@ boost::asio::awaitable<Claim> Store::Begin(pg::Database& db, Deadline deadline, 
   Claim c;
   if (!claimed.empty()) {
     c.resource_id = claimed.front().Get<std::string>(0);
+    c.token = claimed.front().Get<std::string>(1);
     co_return c;
   }
   pg::Result existing = co_await db.Execute(deadline, read_, caller, key);
@@ -114,20 +118,24 @@ boost::asio::awaitable<Claim> Store::Begin(pg::Database& db, Deadline deadline, 
   co_return c;
 }
 
-boost::asio::awaitable<void> Store::Complete(pg::Transaction& tx, std::string caller, std::string key, int status,
-                                             std::string body, std::string location) const {
-  co_await tx.Execute(complete_, caller, key, status, body, location);
+boost::asio::awaitable<bool> Store::Complete(pg::Transaction& tx, const Claim& claim, std::string caller,
+                                             std::string key, int status, std::string body,
+                                             std::string location) const {
+  pg::Result r = co_await tx.Execute(complete_, caller, key, status, body, location, claim.token);
+  co_return r.affected() == 1;
 }
 
-boost::asio::awaitable<void> Store::CompleteAlone(pg::Database& db, Deadline deadline, std::string caller,
-                                                  std::string key, int status, std::string body) const {
+boost::asio::awaitable<bool> Store::CompleteAlone(pg::Database& db, Deadline deadline, const Claim& claim,
+                                                  std::string caller, std::string key, int status,
+                                                  std::string body) const {
   std::string location;
-  co_await db.Execute(deadline, complete_, caller, key, status, body, location);
+  pg::Result r = co_await db.Execute(deadline, complete_, caller, key, status, body, location, claim.token);
+  co_return r.affected() == 1;
 }
 
-boost::asio::awaitable<void> Store::Abandon(pg::Database& db, Deadline deadline, std::string caller,
+boost::asio::awaitable<void> Store::Abandon(pg::Database& db, Deadline deadline, const Claim& claim, std::string caller,
                                             std::string key) const {
-  co_await db.Execute(deadline, abandon_, caller, key);
+  co_await db.Execute(deadline, abandon_, caller, key, claim.token);
 }
 
 boost::asio::awaitable<std::int64_t> Store::Prune(pg::Database& db, Deadline deadline, std::chrono::hours keep) const {

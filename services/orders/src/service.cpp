@@ -41,8 +41,12 @@ Settings ReadSettings(const Config& c) {
   s.claim_timeout = Secs(c, "orders.claim_timeout_ms");
   s.settle_after = Secs(c, "orders.settle_after_ms");
   s.stranded_after = Secs(c, "orders.stranded_after_ms");
+  s.sweep = c.GetDuration("orders.sweep_ms");
   if (s.stranded_after <= s.claim_timeout)
     throw std::invalid_argument("orders.stranded_after_ms must be longer than orders.claim_timeout_ms");
+  // A claim may be taken over only once its first request can no longer be running.
+  if (c.GetDuration("orders.claim_timeout_ms") < c.GetDuration("http.request_deadline_ms") + std::chrono::seconds(1))
+    throw std::invalid_argument("orders.claim_timeout_ms must exceed http.request_deadline_ms by at least 1 s");
   return s;
 }
 

@@ -185,6 +185,16 @@ TEST_F(OrdersTest, FiveHundredConcurrentCashCheckoutsNeverOversell) {
   auto after = Stock(m.store, product);
   EXPECT_EQ(after.first, 20 - created.load());
   EXPECT_EQ(after.second, 0);
+
+  // The order.placed events reach products through Redis Streams; each counts once towards popularity.
+  std::int64_t popularity = -1;
+  for (int i = 0; i < 100 && popularity != created.load(); ++i) {
+    popularity = Scalar(p().db_url(), "SELECT popularity FROM products.products WHERE id = '" + product + "'");
+    if (popularity != created.load()) std::this_thread::sleep_for(100ms);
+  }
+  EXPECT_EQ(popularity, created.load());
+  EXPECT_EQ(Scalar(p().db_url(), "SELECT count(*) FROM orders.outbox WHERE published_at IS NULL"), 0)
+      << "the relay published every order event";
 }
 
 TEST_F(OrdersTest, FiftyParallelIdenticalCheckoutsMakeOneOrder) {
@@ -346,6 +356,13 @@ TEST_F(OrdersTest, TransitionsAreGuardedByRoleOwnershipAndState) {
   EXPECT_EQ(accept_cancelled.status, 409) << accept_cancelled.body;
   EXPECT_EQ(JsonField(accept_cancelled.body, "code"), "INVALID_TRANSITION");
   EXPECT_EQ(Stock(m.store, product).first, 29) << "the rejected order's stock came back";
+  // Cash on delivery was never paid: there is nothing to refund.
+  auto refund = p().CallAs(support, "POST", "/v1/orders/" + second + "/status", R"({"status":"refunded"})");
+  EXPECT_EQ(refund.status, 409) << refund.body;
+  // A stranger learns nothing about the order, not even its status.
+  auto nosy = p().CallAs(Customer(), "POST", "/v1/orders/" + second + "/status", R"({"status":"completed"})");
+  EXPECT_EQ(nosy.status, 403) << nosy.body;
+  EXPECT_EQ(nosy.body.find("rejected"), std::string::npos) << nosy.body;
   auto bad = p().CallAs(m.token, "POST", "/v1/orders/ord_nothex/status", R"({"status":"accepted"})");
   EXPECT_EQ(bad.status, 404);
   auto junk = p().CallAs(m.token, "POST", "/v1/orders/" + second + "/status", R"({"status":"teleported"})");

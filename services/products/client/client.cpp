@@ -46,8 +46,14 @@ json::object Answer(const http::ClientResponse& res, std::string_view what) {
     if (ec || !v.is_object()) throw Error(ErrorCode::kUpstreamUnavailable, "the catalog answered garbage");
     return std::move(v.get_object());
   }
-  if (!ec && v.is_object() && res.status < 500) {
-    std::string code = Str(v.get_object(), "code");
+  // Only the catalogue's own refusals reach the customer; anything else (a service-token problem, a rate
+  // limit, an unknown route) is the platform's fault: 502.
+  static constexpr std::string_view kPassed[] = {"OUT_OF_STOCK",      "PRODUCT_UNAVAILABLE",   "PRODUCT_NOT_FOUND",
+                                                 "VALIDATION_FAILED", "RESERVATION_NOT_FOUND", "NOT_FOUND"};
+  std::string code = !ec && v.is_object() ? Str(v.get_object(), "code") : std::string();
+  bool passed = false;
+  for (std::string_view p : kPassed) passed = passed || code == p;
+  if (passed && res.status < 500) {
     const std::vector<ErrorInfo>& all = AllErrors();  // registry order = enumerator order
     for (std::size_t i = 0; i < all.size(); ++i) {
       if (all[i].code == code) throw Error(static_cast<ErrorCode>(i), Str(v.get_object(), "detail"));

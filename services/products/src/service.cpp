@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "api/handlers.hpp"
+#include "events/consumers.hpp"
 #include "okada/core/access/access.hpp"
 #include "okada/core/config.hpp"
 #include "okada/core/log.hpp"
@@ -31,7 +32,7 @@ class ProductsService : public Service {
     } catch (const std::invalid_argument&) {
       log::Warn("products.users_unreachable", {{"detail", "merchant routes will answer 503"}});
     }
-    auto outbox = std::make_shared<const events::Outbox>("products");
+    auto outbox = std::make_shared<const okada::events::Outbox>("products");
     auto state = std::make_shared<State>();
     state->db = &ctx.db();
     state->redis = &ctx.redis();
@@ -41,7 +42,12 @@ class ProductsService : public Service {
     state->import_max_rows = static_cast<std::size_t>(ctx.config().GetInt("products.import_max_rows"));
     state->import_max_bytes = static_cast<std::size_t>(ctx.config().GetInt("products.import_max_bytes"));
     StatePtr s = std::move(state);
-    events::AddRelay(ctx, outbox);
+    okada::events::AddRelay(ctx, outbox);
+    // Popularity for search comes from orders' order.placed events (de-duplicated through products.inbox).
+    std::vector<std::string> consumed;
+    consumed.push_back("order.placed");
+    okada::events::AddConsumer(ctx, std::make_shared<okada::events::Consumer>("products", "products", consumed,
+                                                                              products::events::OnOrderPlaced));
     ctx.AddJob(Job{"products.reservation_sweep", ctx.config().GetDuration("products.reservation_sweep_ms"),
                    [s](Deadline d) { return Sweep(s, d); }});
     http::Router& router = ctx.router();

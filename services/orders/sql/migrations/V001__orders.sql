@@ -42,7 +42,10 @@ CREATE INDEX orders_by_customer ON orders.orders (customer_id, id DESC);
 CREATE INDEX orders_by_store ON orders.orders (store_id, id DESC);
 CREATE INDEX orders_by_merchant ON orders.orders (merchant_id, id DESC);
 CREATE INDEX orders_payment_due ON orders.orders (payment_due_at) WHERE status = 'pending_payment';
-CREATE INDEX orders_stock_pending ON orders.orders (created_at) WHERE stock = 'held';
+-- The settle job's two queues (held stock of live orders, unreleased stock of cancelled ones): no scans.
+CREATE INDEX orders_stock_held ON orders.orders (updated_at) WHERE stock = 'held';
+CREATE INDEX orders_stock_to_release ON orders.orders (updated_at)
+  WHERE stock <> 'released' AND status IN ('cancelled', 'rejected', 'payment_failed', 'expired');
 
 CREATE TABLE orders.order_lines (
   order_id       uuid NOT NULL REFERENCES orders.orders (id) ON DELETE CASCADE,
@@ -111,3 +114,5 @@ CREATE TABLE orders.idempotency (
   PRIMARY KEY (caller, key)
 );
 CREATE INDEX idempotency_age ON orders.idempotency (created_at);
+-- Unfinished claims, for the stranded-checkout job.
+CREATE INDEX idempotency_open ON orders.idempotency (locked_at) WHERE status IS NULL;

@@ -110,14 +110,7 @@ json::object PlacedJson(const State& s, const OrderRow& o, const products::Reser
     lines.push_back(std::move(it));
   }
   j["lines"] = std::move(lines);
-  json::object dj;
-  json::object loc;
-  loc["lat"] = d.lat;
-  loc["lon"] = d.lon;
-  dj["location"] = std::move(loc);
-  dj["landmark"] = d.landmark ? json::value(*d.landmark) : json::value(nullptr);
-  dj["instructions"] = d.instructions ? json::value(*d.instructions) : json::value(nullptr);
-  j["delivery"] = std::move(dj);
+  (void)d;
   j["payment_due_at"] = o.payment_due_at ? json::value(*o.payment_due_at) : json::value(nullptr);
   (void)s;
   return j;
@@ -209,9 +202,20 @@ LineArrays ArraysOf(const products::Reservation& r) {
   return a;
 }
 
+void LogLeftToRecovery(const std::string& order_id, const std::string& error) {
+  log::Warn("orders.checkout_left_to_recovery", {{"order", order_id}, {"error", error}});
+}
+void LogCheckoutFailed(const Error& e) { log::Warn("orders.checkout_failed", {{"error", e.what()}}); }
+
+std::vector<std::string> ProductIdsOf(const products::Reservation& r) {
+  std::vector<std::string> ids;
+  for (const auto& l : r.lines) ids.push_back(l.product_id);
+  return ids;
+}
+
 // The one transaction that acknowledges the order.
-asio::awaitable<bool> Persist(StatePtr s, OrderRow o, products::Reservation r, std::string caller, std::string key,
-                              std::string body, Deadline d) {
+asio::awaitable<bool> Persist(StatePtr s, OrderRow o, products::Reservation r, idempotency::Claim claim,
+                              std::string caller, std::string key, std::string body, Deadline d) {
   pg::Transaction tx = co_await s->db->Begin(d);
   pg::Result inserted = co_await tx.Execute(
       store::kOrderInsert, o.id, o.public_id, o.customer_id, o.store_id, o.merchant_id, o.status, o.payment_method,
@@ -222,26 +226,49 @@ asio::awaitable<bool> Persist(StatePtr s, OrderRow o, products::Reservation r, s
   std::optional<std::string> no_reason;
   std::optional<std::string> no_from;
   std::string customer_role = "customer";
-  co_await tx.Execute(store::kTimelineInsert, o.id, no_from, std::string("pending_payment"), o.customer_id,
-                      customer_role, no_reason);
-  co_await s->outbox->Append(tx, "order.placed", events::Placed(FactsOf(o), static_cast<int>(r.lines.size())));
+  std::string first = "pending_payment";
+  co_await tx.Execute(store::kTimelineInsert, o.id, no_from, first, o.customer_id, customer_role, no_reason);
+  std::string placed = events::Placed(FactsOf(o), ProductIdsOf(r));
+  co_await s->outbox->Append(tx, "order.placed", placed);
   if (o.status == "confirmed") {
-    std::string from = "pending_payment";
     std::string system = "system";
     std::optional<std::string> cod = std::string("cash on delivery");
     std::optional<std::string> nobody;
-    co_await tx.Execute(store::kTimelineInsert, o.id, from, o.status, nobody, system, cod);
-    co_await s->outbox->Append(tx, "order.confirmed", events::Moved(FactsOf(o), from, system, ""));
+    co_await tx.Execute(store::kTimelineInsert, o.id, first, o.status, nobody, system, cod);
+    std::string confirmed = events::Moved(FactsOf(o), first, system, "");
+    co_await s->outbox->Append(tx, "order.confirmed", confirmed);
   }
-  co_await tx.Execute(store::kCartClear, o.customer_id, o.store_id);
+  // Only the lines that were ordered: a line the customer added meanwhile stays in the cart.
+  co_await tx.Execute(store::kCartClearLines, o.customer_id, o.store_id, arrays.ids);
   std::string location = "/v1/orders/" + o.public_id;
-  co_await s->idempotency->Complete(tx, caller, key, 201, body, location);
+  co_await s->idempotency->Complete(tx, claim, caller, key, 201, body, location);
   co_await tx.Commit();
   co_return true;
 }
 
+// The order this checkout already created (a retry after a crash or after a takeover), answered as a 201.
+asio::awaitable<std::optional<http::Response>> AlreadyPlaced(StatePtr s, std::string order_id, std::string lang,
+                                                             Deadline d) {
+  std::optional<OrderRow> existing = co_await LoadOrder(*s->db, d, order_id);
+  if (!existing) co_return std::nullopt;
+  pg::Result lines = co_await s->db->Execute(d, store::kOrderLines, order_id);
+  http::Response again = JsonAnswer(OrderJson(*s, *existing, lang, &lines, nullptr, false), 201);
+  again.Header("Location", "/v1/orders/" + existing->public_id);
+  co_return again;
+}
+
+// Reservations outlive the payment window a little, so that the expiry job (not products' sweep) decides what
+// happens to an unpaid order, and a payment confirmed at the last second still finds its stock.
+std::chrono::seconds ReservationTtl(const Settings& st) {
+  std::chrono::milliseconds margin = std::max<std::chrono::milliseconds>(std::chrono::seconds(5), 2 * st.sweep);
+  return st.payment_ttl + std::chrono::duration_cast<std::chrono::seconds>(margin) + std::chrono::seconds(1);
+}
+
 asio::awaitable<http::Response> Place(StatePtr s, std::string customer, std::string key, CheckoutInput in,
-                                      std::string order_id, std::string lang, Deadline d) {
+                                      idempotency::Claim claim, std::string lang, Deadline d) {
+  std::string order_id = claim.resource_id;
+  std::optional<http::Response> again = co_await AlreadyPlaced(s, order_id, lang, d);
+  if (again) co_return *again;
   pg::Result cart = co_await s->db->Execute(d, store::kCartLines, customer, in.store_id);
   if (cart.empty()) throw Error(ErrorCode::kCartEmpty, "add products to your cart for this store first");
   std::optional<users::StoreInfo> store = co_await s->users->Store(d, in.store_id);
@@ -251,46 +278,51 @@ asio::awaitable<http::Response> Place(StatePtr s, std::string customer, std::str
   p.straight_m = CheckAddress(*store, in, *zones);
   p.fee = domain::DeliveryFee(s->settings.tariff, p.straight_m, s->settings.raining, LocalHourWat());
 
-  products::Reservation r;
-  if (in.payment_method == "cash") {
-    r = co_await s->products->Reserve(d, order_id, in.store_id, CartOf(cart), s->settings.payment_ttl, true);
-  } else {
-    r = co_await s->products->Reserve(d, order_id, in.store_id, CartOf(cart), s->settings.payment_ttl, false);
-  }
+  bool take_now = in.payment_method == "cash";
+  std::vector<products::Line> wanted = CartOf(cart);
+  std::chrono::seconds ttl = ReservationTtl(s->settings);
+  products::Reservation r = co_await s->products->Reserve(d, order_id, in.store_id, wanted, ttl, take_now);
   if (r.status != "held" && r.status != "committed")
     throw Error(ErrorCode::kOutOfStock, "the stock held for this checkout has lapsed: check out again");
 
-  std::string failure;
-  bool created = false;
   OrderRow o = NewOrder(*s, order_id, customer, *store, in, p);
   for (const auto& l : r.lines) p.items += l.unit_price_xaf * l.qty;
   o.items_xaf = p.items;
   o.total_xaf = p.items + p.fee.total;
-  json::object body = PlacedJson(*s, o, r, p, lang, in.delivery);
-  std::string text = json::serialize(body);
-  try {
-    created = co_await Persist(s, o, r, customer, key, text, d);
-  } catch (const std::exception& e) {
-    failure = e.what();
-  }
-  if (!failure.empty()) {
-    // Compensate: give the stock back, then let the caller see the failure (their retry runs afresh).
-    log::Warn("orders.checkout_compensated", {{"order", order_id}, {"error", failure}});
-    Deadline undo = Clock::now() + std::chrono::seconds(5);
-    co_await s->products->Release(undo, order_id);
-    throw Unavailable("your order could not be saved; nothing was charged or reserved; try again");
-  }
+  // The stored answer carries no personal data (the drop-off point stays encrypted in the order).
+  std::string text = json::serialize(PlacedJson(*s, o, r, p, lang, in.delivery));
+  bool created = co_await Persist(s, o, r, claim, customer, key, text, d);
   if (!created) {
-    std::optional<OrderRow> existing = co_await LoadOrder(*s->db, d, order_id);
-    if (!existing) throw Unavailable("try again");
-    pg::Result lines = co_await s->db->Execute(d, store::kOrderLines, order_id);
-    http::Response again = JsonAnswer(OrderJson(*s, *existing, lang, &lines, nullptr, true), 201);
-    again.Header("Location", "/v1/orders/" + existing->public_id);
-    co_return again;
+    std::optional<http::Response> existing = co_await AlreadyPlaced(s, order_id, lang, d);
+    if (existing) co_return *existing;
+    throw Unavailable("try again");
   }
   http::Response res = http::Response::Json(text, 201);
   res.Header("Location", "/v1/orders/" + o.public_id);
   co_return res;
+}
+
+// After a checkout failed: unless its order was saved after all (a commit whose answer was lost), give any
+// reserved stock back, then store the refusal (4xx, replayed for this key) or free the key (5xx). If any of this
+// fails, the claim stays and the stranded-checkout job compensates later.
+asio::awaitable<void> AfterFailure(StatePtr s, idempotency::Claim claim, std::string customer, std::string key,
+                                   int refusal_status, std::string refusal_body) {
+  Deadline d = Clock::now() + std::chrono::seconds(5);
+  std::string failure;
+  try {
+    std::optional<OrderRow> saved = co_await LoadOrder(*s->db, d, claim.resource_id);
+    if (!saved) {
+      co_await s->products->Release(d, claim.resource_id);
+      if (refusal_status > 0) {
+        co_await s->idempotency->CompleteAlone(*s->db, d, claim, customer, key, refusal_status, refusal_body);
+      } else {
+        co_await s->idempotency->Abandon(*s->db, d, claim, customer, key);
+      }
+    }
+  } catch (const std::exception& e) {
+    failure = e.what();
+  }
+  if (!failure.empty()) LogLeftToRecovery(claim.resource_id, failure);
 }
 
 asio::awaitable<http::Response> Checkout(StatePtr s, http::Request& req) {
@@ -299,34 +331,27 @@ asio::awaitable<http::Response> Checkout(StatePtr s, http::Request& req) {
   std::string key = *idempotency::KeyOf(req, true);
   CheckoutInput in = ParseCheckout(req.body());
   std::string fingerprint = idempotency::Fingerprint(req);
+  std::string fresh_id = crypto::UuidV7();
   idempotency::Claim claim = co_await s->idempotency->Begin(*s->db, req.deadline(), customer, key, fingerprint,
-                                                            crypto::UuidV7(), s->settings.claim_timeout);
+                                                            fresh_id, s->settings.claim_timeout);
   if (claim.kind == idempotency::Claim::Kind::kReplay) co_return idempotency::Replayed(claim);
 
   std::optional<Error> refused;
-  bool transient = false;
   std::string lang(req.lang());
   try {
-    co_return co_await Place(s, customer, key, in, claim.resource_id, lang, req.deadline());
+    co_return co_await Place(s, customer, key, in, claim, lang, req.deadline());
   } catch (const Error& e) {
     refused = e;
   } catch (const std::exception& e) {
-    transient = true;
-    log::Warn("orders.checkout_failed", {{"error", e.what()}});
+    refused = Error(ErrorCode::kInternal, e.what());
   }
-  // A refusal (4xx) is final for this key and replayed as is; anything else frees the key for a retry.
-  Deadline d = Clock::now() + std::chrono::seconds(3);
-  if (refused && Describe(refused->code()).status < 500) {
-    std::string problem = RenderProblem(*refused, req.request_id(), req.lang());
-    co_await s->idempotency->CompleteAlone(*s->db, d, customer, key, Describe(refused->code()).status, problem);
-    // Stock may have been reserved before the refusal: give it back (idempotent; "absent" if none).
-    co_await s->products->Release(d, claim.resource_id);
-    throw *refused;
-  }
-  co_await s->idempotency->Abandon(*s->db, d, customer, key);
-  if (refused) throw *refused;
-  (void)transient;
-  throw Unavailable("checkout failed; try again with the same Idempotency-Key");
+  int status = Describe(refused->code()).status;
+  bool final_refusal = status < 500;
+  std::string problem = final_refusal ? RenderProblem(*refused, req.request_id(), req.lang()) : std::string();
+  co_await AfterFailure(s, claim, customer, key, final_refusal ? status : 0, problem);
+  if (final_refusal) throw *refused;
+  LogCheckoutFailed(*refused);
+  throw Unavailable("checkout failed; nothing was kept: try again with the same Idempotency-Key");
 }
 
 }  // namespace

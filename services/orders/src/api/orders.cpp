@@ -80,16 +80,25 @@ events::OrderFacts Facts(const OrderRow& o) {
 
 }  // namespace
 
+void LogCommitUnexpected(const std::string& order_id, const std::string& status) {
+  log::Warn("orders.commit_unexpected", {{"order", order_id}, {"status", status}});
+}
+
 asio::awaitable<void> SettleStock(StatePtr s, std::string order_id, std::string status, std::string stock,
                                   Deadline deadline) {
   bool cancelled = status == "cancelled" || status == "rejected" || status == "payment_failed" || status == "expired";
   if (cancelled && stock != "released") {
     co_await s->products->Release(deadline, order_id);
-    co_await s->db->Execute(deadline, store::kOrderStock, order_id, std::string("released"));
+    std::string released = "released";
+    co_await s->db->Execute(deadline, store::kOrderStock, order_id, released, status);
   } else if (!cancelled && stock == "held" && status != "pending_payment" && status != "refunded") {
     products::Reservation r = co_await s->products->Commit(deadline, order_id);
-    if (r.status != "committed") log::Warn("orders.commit_unexpected", {{"order", order_id}, {"status", r.status}});
-    co_await s->db->Execute(deadline, store::kOrderStock, order_id, std::string("committed"));
+    if (r.status != "committed") {
+      LogCommitUnexpected(order_id, r.status);
+      co_return;
+    }
+    std::string committed = "committed";
+    co_await s->db->Execute(deadline, store::kOrderStock, order_id, committed, status);
   }
 }
 
@@ -219,6 +228,9 @@ asio::awaitable<http::Response> PostStatus(StatePtr s, http::Request& req) {
   who.id = c.id;
   who.role = c.role;
   who.actor = co_await RelationOf(s, c, *o, req.deadline());
+  // Someone with no part in the order learns nothing about it (not even its status).
+  if (who.actor == domain::Actor::kStranger)
+    throw Error(ErrorCode::kTransitionForbidden, "this order is not yours to change");
   OrderRow now = co_await Move(s, *o, in.status, who, in.reason, req.deadline());
   co_return JsonAnswer(OrderJson(*s, now, req.lang(), nullptr, nullptr, true), 200);
 }

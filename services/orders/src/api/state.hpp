@@ -33,6 +33,7 @@ struct Settings {
   std::chrono::seconds claim_timeout{60};    ///< a checkout silent this long may be retried with its key
   std::chrono::seconds settle_after{10};     ///< stock steps older than this are finished by the job
   std::chrono::seconds stranded_after{120};  ///< claims older than this without an order are compensated
+  std::chrono::milliseconds sweep{5000};     ///< how often the jobs run
 };
 
 struct State {

@@ -19,14 +19,17 @@ json::object Base(const OrderFacts& o) {
 }
 }  // namespace
 
-std::string Placed(const OrderFacts& o, int lines) {
+std::string Placed(const OrderFacts& o, const std::vector<std::string>& product_ids) {
   json::object p = Base(o);
   p["payment_method"] = o.payment_method;
   p["items_xaf"] = o.items_xaf;
   p["delivery_fee_xaf"] = o.delivery_fee_xaf;
   p["total_xaf"] = o.total_xaf;
   p["currency"] = "XAF";
-  p["lines"] = lines;
+  p["lines"] = static_cast<std::int64_t>(product_ids.size());
+  json::array ids;
+  for (const std::string& id : product_ids) ids.emplace_back(id);
+  p["product_ids"] = std::move(ids);
   p["zone"] = o.zone;
   return json::serialize(p);
 }

@@ -3,6 +3,7 @@
 /// coarse zone only — never names, phone numbers or exact points.
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace okada::orders::events {
 
@@ -19,8 +20,8 @@ struct OrderFacts {
   std::string zone;
 };
 
-/// order.placed v1.
-std::string Placed(const OrderFacts& o, int lines);
+/// order.placed v1 (with the ordered product ids: products counts popularity from them).
+std::string Placed(const OrderFacts& o, const std::vector<std::string>& product_ids);
 /// order.confirmed / order.accepted / order.ready / order.completed / order.cancelled v1:
 /// {"v","order_id","store_id","merchant_id","customer_id","status","from","actor_role"}. The free-text reason
 /// stays in the timeline (it may name people); events carry none.

@@ -23,6 +23,11 @@ inline const pg::Statement kRelaxedCommit{"orders.relaxed_commit", "SET LOCAL sy
 inline const pg::Statement kCartRemove{
     "orders.cart_remove",
     "DELETE FROM orders.cart_lines WHERE customer_id = $1::uuid AND store_id = $2::uuid AND product_id = $3::uuid"};
+// After checkout: only the ordered lines. $3 product ids (array)
+inline const pg::Statement kCartClearLines{
+    "orders.cart_clear_lines",
+    "DELETE FROM orders.cart_lines WHERE customer_id = $1::uuid AND store_id = $2::uuid AND product_id = "
+    "ANY($3::uuid[])"};
 inline const pg::Statement kCartClear{
     "orders.cart_clear", "DELETE FROM orders.cart_lines WHERE customer_id = $1::uuid AND store_id = $2::uuid"};
 
@@ -52,8 +57,8 @@ inline const pg::Statement kTimelineInsert{
   "o.id::text AS id, o.public_id, o.customer_id::text AS customer_id, o.store_id::text AS store_id, "          \
   "o.merchant_id::text AS merchant_id, o.rider_id::text AS rider_id, o.status, o.payment_method, o.stock, "    \
   "o.items_xaf, o.delivery_fee_xaf, o.total_xaf, o.distance_m, o.zone, o.delivery_enc, "                        \
-  "(SELECT bool_or(t.from_status = 'pending_payment' AND t.to_status = 'confirmed') FROM orders.timeline t "  \
-  "WHERE t.order_id = o.id) AS paid, " OKADA_SQL_TS("o.created_at") " AS created_at, " OKADA_SQL_TS(           \
+  "(o.payment_method <> 'cash' AND (SELECT bool_or(t.from_status = 'pending_payment' AND t.to_status = "  \
+  "'confirmed') FROM orders.timeline t WHERE t.order_id = o.id)) AS paid, " OKADA_SQL_TS("o.created_at") " AS created_at, " OKADA_SQL_TS(           \
       "o.updated_at") " AS updated_at, CASE WHEN o.payment_due_at IS NULL THEN NULL ELSE " OKADA_SQL_TS(       \
       "o.payment_due_at") " END AS payment_due_at"
 
@@ -80,8 +85,12 @@ inline const pg::Statement kOrderMove{
     "orders.order_move",
     "UPDATE orders.orders SET status = $3, updated_at = now(), version = version + 1, payment_due_at = CASE WHEN "
     "$3 = 'pending_payment' THEN payment_due_at ELSE NULL END WHERE id = $1::uuid AND status = $2 RETURNING id"};
-inline const pg::Statement kOrderStock{"orders.order_stock",
-                                       "UPDATE orders.orders SET stock = $2 WHERE id = $1::uuid AND stock <> $2"};
+// $1 id, $2 new stock state, $3 the status the step was decided for (a concurrent move makes it a no-op)
+inline const pg::Statement kOrderStock{
+    "orders.order_stock", "UPDATE orders.orders SET stock = $2 WHERE id = $1::uuid AND stock <> $2 AND status = $3"};
+// A stock step that failed goes to the back of the settle job's queue.
+inline const pg::Statement kOrderTouch{"orders.order_touch",
+                                       "UPDATE orders.orders SET updated_at = now() WHERE id = $1::uuid"};
 
 // --- jobs ---
 inline const pg::Statement kPaymentOverdue{
@@ -101,10 +110,15 @@ inline const pg::Statement kStrandedCheckouts{
     "SELECT i.caller, i.key, i.resource_id FROM orders.idempotency i WHERE i.status IS NULL AND i.locked_at < now() "
     "- make_interval(secs => $1) AND NOT EXISTS (SELECT 1 FROM orders.orders o WHERE o.id = i.resource_id::uuid) "
     "LIMIT $2"};
+// Takes a stranded claim for the job (so no retry can take it over meanwhile): $1 caller, $2 key, $3 seconds.
+inline const pg::Statement kTakeStranded{
+    "orders.take_stranded",
+    "UPDATE orders.idempotency SET locked_at = now() WHERE caller = $1 AND key = $2 AND status IS NULL AND "
+    "locked_at < now() - make_interval(secs => $3) RETURNING locked_at::text"};
 inline const pg::Statement kForgetClaim{
     "orders.forget_claim",
-    "DELETE FROM orders.idempotency WHERE caller = $1 AND key = $2 AND status IS NULL AND locked_at < now() - "
-    "make_interval(secs => $3)"};
+    "DELETE FROM orders.idempotency WHERE caller = $1 AND key = $2 AND status IS NULL AND locked_at = "
+    "$3::timestamptz"};
 
 // --- no-go zones ---
 inline const pg::Statement kZones{"orders.zones",

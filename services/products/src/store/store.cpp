@@ -310,4 +310,7 @@ const pg::Statement kSearch{
 const pg::Statement kOutboxInsert{"products.outbox_insert",
                                   "INSERT INTO products.outbox (id, type, payload) VALUES ($1::uuid, $2, $3::jsonb)"};
 
+const pg::Statement kBumpPopularity{
+    "products.bump_popularity", "UPDATE products.products SET popularity = popularity + 1 WHERE id = ANY($1::uuid[])"};
+
 }  // namespace okada::products::store

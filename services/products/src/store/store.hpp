@@ -143,4 +143,7 @@ extern const pg::Statement kSearch;
 // --- outbox ---
 extern const pg::Statement kOutboxInsert;  // $1 id, $2 type, $3 payload jsonb
 
+/// order.placed consumer: $1 product ids (array) → popularity + 1.
+extern const pg::Statement kBumpPopularity;
+
 }  // namespace okada::products::store

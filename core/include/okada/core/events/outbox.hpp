@@ -110,6 +110,8 @@ class Consumer {
   /// One pass: new entries, then pending ones whose backoff has elapsed, then dead-lettering of those that
   /// failed `max_deliveries` times. Returns how many events were handled (duplicates included).
   boost::asio::awaitable<std::size_t> PollOnce(pg::Database& db, redis::Client& redis, Deadline deadline);
+  /// Deletes this group's inbox rows older than `keep` (AddConsumer runs it hourly with events.keep_ms + 1 day).
+  boost::asio::awaitable<std::int64_t> PruneInbox(pg::Database& db, Deadline deadline, std::chrono::hours keep) const;
 
   struct Impl;
 
@@ -117,7 +119,7 @@ class Consumer {
   std::shared_ptr<Impl> impl_;
 };
 
-/// Registers `consumer`'s polling job (every `events.poll_ms`) with the host.
+/// Registers `consumer`'s polling job (every `events.poll_ms`) and its hourly inbox prune with the host.
 void AddConsumer(ServiceContext& ctx, std::shared_ptr<Consumer> consumer);
 
 /// Dead-letter stream tools (`okada events dlq list|replay`).

@@ -39,6 +39,9 @@ struct Claim {
   enum class Kind { kFresh, kReplay };
   Kind kind = Kind::kFresh;
   std::string resource_id;  ///< fixed at the first claim
+  /// kFresh: proof of holding the claim. Complete/Abandon with a stale token (the claim was taken over by a
+  /// retry after `lock_timeout`) change nothing, so a slow first request cannot undo its successor's work.
+  std::string token;
   // kReplay: the stored answer.
   int status = 0;
   std::string body;
@@ -54,14 +57,17 @@ class Store {
   boost::asio::awaitable<Claim> Begin(pg::Database& db, Deadline deadline, std::string caller, std::string key,
                                       std::string fingerprint, std::string new_resource_id,
                                       std::chrono::seconds lock_timeout = std::chrono::seconds(60)) const;
-  /// Stores the final answer, inside the transaction that commits the effect.
-  boost::asio::awaitable<void> Complete(pg::Transaction& tx, std::string caller, std::string key, int status,
-                                        std::string body, std::string location) const;
+  /// Stores the final answer, inside the transaction that commits the effect. False if the claim is no longer
+  /// ours (taken over): the effect may still commit when it is itself idempotent by the resource id.
+  boost::asio::awaitable<bool> Complete(pg::Transaction& tx, const Claim& claim, std::string caller, std::string key,
+                                        int status, std::string body, std::string location) const;
   /// Stores a final answer on its own (a refusal such as 409 OUT_OF_STOCK: retrying it gives the same answer).
-  boost::asio::awaitable<void> CompleteAlone(pg::Database& db, Deadline deadline, std::string caller, std::string key,
-                                             int status, std::string body) const;
-  /// Forgets an unfinished claim (a transient failure, 5xx): the client's retry runs again.
-  boost::asio::awaitable<void> Abandon(pg::Database& db, Deadline deadline, std::string caller, std::string key) const;
+  boost::asio::awaitable<bool> CompleteAlone(pg::Database& db, Deadline deadline, const Claim& claim,
+                                             std::string caller, std::string key, int status, std::string body) const;
+  /// Forgets an unfinished claim (a transient failure, 5xx, with nothing left to compensate): the retry runs
+  /// afresh.
+  boost::asio::awaitable<void> Abandon(pg::Database& db, Deadline deadline, const Claim& claim, std::string caller,
+                                       std::string key) const;
   /// Deletes keys older than `keep`.
   boost::asio::awaitable<std::int64_t> Prune(pg::Database& db, Deadline deadline, std::chrono::hours keep) const;
 
