@@ -65,13 +65,13 @@ Store::Store(std::string schema)
     : schema_(CheckedSchema(std::move(schema))),
       // Inserts a fresh claim, or takes over one whose holder has been silent past the lock timeout (same
       // request only). RETURNING gives the resource id fixed at the first claim either way.
-      claim_(
-          Named(schema_, "claim",
-                "INSERT INTO " + schema_ +
-                    ".idempotency AS i (caller, key, fingerprint, resource_id) VALUES ($1, $2, $3, $4) "
-                    "ON CONFLICT (caller, key) DO UPDATE SET locked_at = now() "
-                    "WHERE i.status IS NULL AND i.fingerprint = EXCLUDED.fingerprint "
-                    "AND i.locked_at < now() - make_interval(secs => $5) RETURNING i.resource_id, i.locked_at::text")),
+      claim_(Named(schema_, "claim",
+                   "INSERT INTO " + schema_ +
+                       ".idempotency AS i (caller, key, fingerprint, resource_id) VALUES ($1, $2, $3, $4) "
+                       "ON CONFLICT (caller, key) DO UPDATE SET locked_at = now() "
+                       "WHERE i.status IS NULL AND i.fingerprint = EXCLUDED.fingerprint "
+                       "AND i.locked_at < now() - make_interval(secs => $5) RETURNING i.resource_id, "
+                       "i.locked_at::text, (i.xmax::text <> '0') AS taken_over")),
       read_(Named(schema_, "read",
                   "SELECT fingerprint, status, response, location, resource_id FROM " + schema_ +
                       ".idempotency WHERE caller = $1 AND key = $2")),
@@ -95,6 +95,7 @@ boost::asio::awaitable<Claim> Store::Begin(pg::Database& db, Deadline deadline, 
   if (!claimed.empty()) {
     c.resource_id = claimed.front().Get<std::string>(0);
     c.token = claimed.front().Get<std::string>(1);
+    c.taken_over = claimed.front().Get<bool>(2);
     co_return c;
   }
   pg::Result existing = co_await db.Execute(deadline, read_, caller, key);

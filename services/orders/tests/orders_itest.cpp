@@ -236,6 +236,19 @@ TEST_F(OrdersTest, FiftyParallelIdenticalCheckoutsMakeOneOrder) {
   auto reused = Checkout(c, CheckoutBody(m.store, "momo"), key);
   EXPECT_EQ(reused.status, 422) << reused.body;
   EXPECT_EQ(JsonField(reused.body, "code"), "IDEMPOTENCY_KEY_REUSED");
+  // A first attempt that went silent after its order committed (claim left unfinished, lock stale): the retry
+  // takes the claim over and answers with that same order instead of placing a second one.
+  Psql(p().db_url(),
+       "UPDATE orders.idempotency SET status = NULL, response = NULL, locked_at = now() - interval "
+       "'1 hour' WHERE key = '" +
+           key + "'");
+  auto after_takeover = Checkout(c, body, key);
+  EXPECT_EQ(after_takeover.status, 201) << after_takeover.body;
+  EXPECT_EQ(JsonField(after_takeover.body, "id"), *ids.begin());
+  auto replayed = Checkout(c, body, key);
+  EXPECT_EQ(replayed.status, 201) << "the answer is stored again: " << replayed.body;
+  EXPECT_EQ(replayed.headers["idempotent-replayed"], "true");
+  EXPECT_EQ(Scalar(p().db_url(), "SELECT count(*) FROM orders.orders WHERE store_id = '" + m.store + "'"), 1);
   auto keyless = p().CallAs(c, "POST", "/v1/checkout", body);
   EXPECT_EQ(keyless.status, 428) << keyless.body;
   EXPECT_EQ(JsonField(keyless.body, "code"), "IDEMPOTENCY_KEY_REQUIRED");

@@ -267,8 +267,13 @@ std::chrono::seconds ReservationTtl(const Settings& st) {
 asio::awaitable<http::Response> Place(StatePtr s, std::string customer, std::string key, CheckoutInput in,
                                       idempotency::Claim claim, std::string lang, Deadline d) {
   std::string order_id = claim.resource_id;
-  std::optional<http::Response> again = co_await AlreadyPlaced(s, order_id, lang, d);
-  if (again) co_return *again;
+  if (claim.taken_over) {  // a retry after the first attempt went silent: it may have placed the order
+    std::optional<http::Response> again = co_await AlreadyPlaced(s, order_id, lang, d);
+    if (again) {
+      co_await s->idempotency->CompleteAlone(*s->db, d, claim, customer, key, 201, again->body);
+      co_return *again;
+    }
+  }
   pg::Result cart = co_await s->db->Execute(d, store::kCartLines, customer, in.store_id);
   if (cart.empty()) throw Error(ErrorCode::kCartEmpty, "add products to your cart for this store first");
   std::optional<users::StoreInfo> store = co_await s->users->Store(d, in.store_id);

@@ -42,6 +42,9 @@ struct Claim {
   /// kFresh: proof of holding the claim. Complete/Abandon with a stale token (the claim was taken over by a
   /// retry after `lock_timeout`) change nothing, so a slow first request cannot undo its successor's work.
   std::string token;
+  /// kFresh: an earlier, silent request held this key (its process may have died mid-way): the effect may
+  /// already exist under `resource_id`.
+  bool taken_over = false;
   // kReplay: the stored answer.
   int status = 0;
   std::string body;
