@@ -172,19 +172,26 @@ async function flows(open) {
 
   // Open loop. Flows due while no user is free wait in `waiting` (their clock is running).
   const waiting = [];
-  const total = Math.round(rate * seconds);
+  // The first BENCH_OPEN_WARMUP_SECONDS (5) run at the same rate but are not measured: a fresh client process and
+  // a server that has not seen these 200 users yet (new connections, cold caches) are not the steady state.
+  const warmupMs = 1000 * Number(process.env.BENCH_OPEN_WARMUP_SECONDS ?? 5);
+  const total = Math.round(rate * (seconds + warmupMs / 1000));
+  let measuring = false;
   let started = 0;
   let maxLag = 0;
   const inflight = new Set();
+  const timeline = process.env.BENCH_TIMELINE ? [] : null; // [second since start, latency] for diagnosis
   const runOne = async (planned) => {
     const u = free.length ? free.shift() : await new Promise((res) => waiting.push(res));
     try {
       await sys.flow(pool, u);
+      if (planned - t0 < warmupMs) return;
       lat.push(performance.now() - planned);
+      if (timeline) timeline.push([Math.floor((planned - t0 - warmupMs) / 1000), performance.now() - planned]);
       ok++;
     } catch (e) {
       fail(e);
-      lat.push(performance.now() - planned); // a failed flow still counts in the latency distribution
+      if (planned - t0 >= warmupMs) lat.push(performance.now() - planned); // a failed flow still counts
     } finally {
       const next = waiting.shift();
       if (next) next(u);
@@ -196,6 +203,10 @@ async function flows(open) {
       const now = performance.now();
       while (started < total && t0 + (started * 1000) / rate <= now) {
         const planned = t0 + (started * 1000) / rate;
+        if (!measuring && planned - t0 >= warmupMs) {
+          measuring = true;
+          stepTimes.clear(); // per-step figures from the measured part only
+        }
         maxLag = Math.max(maxLag, now - planned);
         started++;
         const p = runOne(planned);
@@ -210,11 +221,23 @@ async function flows(open) {
     tick();
   });
   await Promise.all([...inflight]);
-  const elapsed = (performance.now() - t0) / 1000;
+  if (timeline) {
+    // BENCH_TIMELINE=1: per second of the run, flows, the slowest, and how many took over 50 ms (on stderr).
+    const per = new Map();
+    for (const [sec, ms] of timeline) {
+      const e = per.get(sec) || { n: 0, max: 0, slow: 0 };
+      e.n++; e.max = Math.max(e.max, ms); if (ms > 50) e.slow++;
+      per.set(sec, e);
+    }
+    for (const [sec, e] of [...per.entries()].sort((a, b) => a[0] - b[0]))
+      process.stderr.write(`timeline ${sec}s n=${e.n} max=${e.max.toFixed(1)}ms over50=${e.slow}\n`);
+  }
+  const elapsed = (performance.now() - t0 - warmupMs) / 1000;
   await pool.close();
   const failed = Object.values(errors).reduce((a, b) => a + b, 0);
   return {
-    system: seed.system, mode, offered_per_s: rate, seconds, flows_planned: total, flows_ok: ok, flows_failed: failed,
+    system: seed.system, mode, offered_per_s: rate, seconds, warmup_seconds: warmupMs / 1000,
+    flows_planned: Math.round(rate * seconds), flows_ok: ok, flows_failed: failed,
     completed_per_s: +(ok / Math.max(elapsed, seconds)).toFixed(2), drain_seconds: +Math.max(0, elapsed - seconds).toFixed(2),
     max_schedule_lag_ms: +maxLag.toFixed(2), users: users.length, errors, ...summary(lat), steps: steps(),
   };

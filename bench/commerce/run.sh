@@ -21,6 +21,7 @@
 # Usage: bench/commerce/run.sh [--record]     (--record appends a dated section to bench/RESULTS.md)
 #   BENCH_LIST_SECONDS=15 BENCH_LIST_CONNECTIONS=32 BENCH_CHECKOUT_SECONDS=60 BENCH_CONCURRENCY=16
 #   BENCH_OPEN_SECONDS=60 BENCH_OPEN_RATE=200 BENCH_MEDUSA_OPEN_RATE=auto BENCH_CUSTOMERS=200 BENCH_SKIP_MEDUSA=0
+#   BENCH_SETTLE_SECONDS=20 (pause before each system's open loop, after its closed-loop saturation)
 #   BENCH_LIST_TOOL=autocannon (or wrk, for both systems, if autocannon on one core caps Okada's listing)
 # The durations are long enough for Medusa (one checkout flow takes it ~2 s alone and tens of seconds with
 # 16 in flight; a 20-product page ~0.15 s): shorter runs complete too few of its flows to count.
@@ -45,6 +46,7 @@ CHECKOUT_S="${BENCH_CHECKOUT_SECONDS:-60}"
 CONC="${BENCH_CONCURRENCY:-16}"
 OPEN_S="${BENCH_OPEN_SECONDS:-60}"
 OPEN_RATE="${BENCH_OPEN_RATE:-200}"
+SETTLE_S="${BENCH_SETTLE_SECONDS:-20}"
 MEDUSA_OPEN_RATE="${BENCH_MEDUSA_OPEN_RATE:-auto}"
 CUSTOMERS="${BENCH_CUSTOMERS:-200}"
 OKADA_PORT=18291
@@ -91,6 +93,10 @@ run_system() {
   if [[ "$rate" == auto ]]; then
     rate=$(python3 -c 'import sys; print(max(0.2, round(float(sys.argv[1]) / 2, 2)))' "$(field "${!v}" flows_per_s)")
   fi
+  # Let the closed-loop saturation settle (the database's autovacuum and checkpoint after tens of thousands of
+  # orders, the server's event backlog) so the open loop measures the offered rate, not the previous phase.
+  log "$name: settling ${SETTLE_S}s before the open loop"
+  sleep "$SETTLE_S"
   log "$name: checkout flows, open loop, $rate flows/s for ${OPEN_S}s"
   v="${name}_open"
   printf -v "$v" '%s' "$(client open --seed "$seed" --rate "$rate" --seconds "$OPEN_S")"
@@ -196,8 +202,8 @@ if ((RECORD)); then
   # shellcheck disable=SC2016 # backquotes are Markdown
   {
     printf '\n## Commerce side by side with Medusa 2.21 (bench/commerce/run.sh)\n\n'
-    printf 'Command: `%sbench/commerce/run.sh --record` (listing %ss × %s connections, closed-loop checkout %ss × %s in flight, open loop %ss) — started %s, ' \
-      "$command_env" "$LIST_S" "$LIST_C" "$CHECKOUT_S" "$CONC" "$OPEN_S" "$started"
+    printf 'Command: `%sbench/commerce/run.sh --record` (listing %ss × %s connections, closed-loop checkout %ss × %s in flight, %ss pause, open loop %ss) — started %s, ' \
+      "$command_env" "$LIST_S" "$LIST_C" "$CHECKOUT_S" "$CONC" "$SETTLE_S" "$OPEN_S" "$started"
     printf 'ended %s. Machine: `nproc` = %s, `uname -r` = %s, %s; load average at start %s.\n\n' \
       "$(date -u '+%Y-%m-%d %H:%M UTC')" "$(nproc)" "$(uname -r)" \
       "$(lscpu | sed -n 's/^Model name: *//p' | head -1)" "$load_at_start"

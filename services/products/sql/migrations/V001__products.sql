@@ -48,7 +48,7 @@ CREATE TABLE products.products (
   created_at      timestamptz NOT NULL DEFAULT now(),
   updated_at      timestamptz NOT NULL DEFAULT now(),
   UNIQUE (merchant_id, sku)
-);
+) WITH (fillfactor = 80);  -- room for HOT updates (popularity from order events)
 CREATE INDEX products_category ON products.products (category_id);
 CREATE INDEX products_search_vector ON products.products USING gin (search_vector);
 CREATE INDEX products_search_trgm ON products.products USING gin (search_text gin_trgm_ops);
@@ -92,7 +92,7 @@ CREATE TABLE products.listings (
   updated_at          timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (store_id, product_id),
   CHECK (reserved <= on_hand)
-);
+) WITH (fillfactor = 80);  -- room for HOT updates (every reservation touches reserved/on_hand)
 CREATE INDEX listings_product ON products.listings (product_id);
 
 CREATE TABLE products.reservations (
