@@ -376,6 +376,16 @@ TEST_F(OrdersTest, TransitionsAreGuardedByRoleOwnershipAndState) {
   auto nosy = p().CallAs(Customer(), "POST", "/v1/orders/" + second + "/status", R"({"status":"completed"})");
   EXPECT_EQ(nosy.status, 403) << nosy.body;
   EXPECT_EQ(nosy.body.find("rejected"), std::string::npos) << nosy.body;
+  // A customer cancels before the store accepts: the store can no longer accept it, and nothing changes.
+  std::string third_customer;
+  std::string third = PlaceCash(m, product, &third_customer);
+  auto cancelled = p().CallAs(third_customer, "POST", "/v1/orders/" + third + "/status", R"({"status":"cancelled"})");
+  EXPECT_EQ(cancelled.status, 200) << cancelled.body;
+  auto accept_after_cancel = p().CallAs(m.token, "POST", "/v1/orders/" + third + "/status", R"({"status":"accepted"})");
+  EXPECT_EQ(accept_after_cancel.status, 409) << accept_after_cancel.body;
+  EXPECT_EQ(JsonField(accept_after_cancel.body, "code"), "INVALID_TRANSITION");
+  EXPECT_EQ(JsonField(p().CallAs(third_customer, "GET", "/v1/orders/" + third).body, "status"), "cancelled");
+  EXPECT_EQ(Stock(m.store, product).first, 29) << "the cancelled order's stock came back too";
   auto bad = p().CallAs(m.token, "POST", "/v1/orders/ord_nothex/status", R"({"status":"accepted"})");
   EXPECT_EQ(bad.status, 404);
   auto junk = p().CallAs(m.token, "POST", "/v1/orders/" + second + "/status", R"({"status":"teleported"})");
