@@ -186,6 +186,13 @@ TEST_F(OrdersTest, FiveHundredConcurrentCashCheckoutsNeverOversell) {
   EXPECT_EQ(after.first, 20 - created.load());
   EXPECT_EQ(after.second, 0);
 
+  // Selling down through the low-stock threshold (2) told the merchant once.
+  EXPECT_EQ(Scalar(p().db_url(),
+                   "SELECT count(*) FROM products.outbox WHERE type = 'stock.low' AND payload->>"
+                   "'product_id' = '" +
+                       product + "'"),
+            1);
+
   // The order.placed events reach products through Redis Streams; each counts once towards popularity.
   std::int64_t popularity = -1;
   for (int i = 0; i < 100 && popularity != created.load(); ++i) {

@@ -181,6 +181,14 @@ asio::awaitable<http::Response> Reserve(StatePtr s, http::Request& req) {
     std::string name_fr = row.Get<std::string>("name_fr");
     std::optional<std::string> name_en = row.Get<std::optional<std::string>>("name_en");
     co_await tx.Execute(store::kReservationLineInsert, in.order_id, line.product_id, line.qty, price, name_fr, name_en);
+    // Sales take stock down too: the merchant hears of it once, when the available stock crosses the threshold.
+    std::int64_t after = row.Get<std::int64_t>("available_after");
+    std::int64_t threshold = row.Get<std::int64_t>("threshold");
+    if (domain::CrossesLowStock(after + line.qty, after, threshold)) {
+      std::string merchant_id = row.Get<std::string>("merchant_id");
+      std::string payload = events::StockLowPayload(in.store_id, line.product_id, merchant_id, after, threshold);
+      co_await s->outbox->Append(tx, "stock.low", payload);
+    }
   }
   co_await tx.Commit();
   http::Response out = co_await Existing(s, in.order_id, req.deadline(), 201);

@@ -5,7 +5,8 @@
 ///   product.created / product.updated / product.archived  {"v","product_id","merchant_id"}
 ///   listing.updated    {"v","store_id","product_id","merchant_id","price_xaf","available"}
 ///   stock.low          {"v","store_id","product_id","merchant_id","available","threshold"}: available stock
-///                      (on_hand − reserved) went from above the threshold to at or below it
+///                      (on_hand − reserved) went from above the threshold to at or below it, through an
+///                      adjustment or a sale (reservation)
 ///   reservation.expired {"v","order_id","store_id"}: held stock returned by the sweep
 
 #include <cstdint>

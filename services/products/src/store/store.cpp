@@ -226,7 +226,9 @@ const pg::Statement kReserveLine{
     "UPDATE products.listings l SET reserved = l.reserved + CASE WHEN $4::bool THEN 0 ELSE $3::int END, "
     "on_hand = l.on_hand - CASE WHEN $4::bool THEN $3::int ELSE 0 END, updated_at = now() FROM products.products "
     "p WHERE p.id = l.product_id AND l.store_id = $1::uuid AND l.product_id = $2::uuid AND p.status = 'active' "
-    "AND l.available AND l.on_hand - l.reserved >= $3::int RETURNING l.price_xaf, p.name_fr, p.name_en"};
+    "AND l.available AND l.on_hand - l.reserved >= $3::int RETURNING l.price_xaf, p.name_fr, p.name_en, "
+    "(l.on_hand - l.reserved)::int8 AS available_after, l.low_stock_threshold::int8 AS threshold, "
+    "l.merchant_id::text AS merchant_id"};
 const pg::Statement kLineState{
     "products.line_state",
     "SELECT (l.available AND p.status = 'active') AS sellable, (l.on_hand - l.reserved)::int8 AS in_stock FROM "
