@@ -325,6 +325,42 @@ TEST_F(OrdersTest, CheckoutChecksCartRadiusNoGoZoneAndPrices) {
   EXPECT_EQ(stock, std::make_pair(std::int64_t{50}, std::int64_t{0}));
 }
 
+TEST_F(OrdersTest, ACartHoldsAtMostFiftyProductsEvenWhenAddedAtOnce) {
+  Merchant m = NewMerchant("Quincaillerie Deido");
+  std::vector<std::string> products;
+  for (int i = 0; i < 60; ++i) products.push_back(NewListedProduct(m, "Article " + std::to_string(i), 100 + i, 10));
+  std::string c = Customer();
+  std::atomic<int> added{0}, full{0}, other{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 6; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = t; i < 60; i += 6) {
+        auto res = AddToCart(c, m.store, products[i], 1);
+        if (res.status == 200) {
+          ++added;
+        } else if (res.status == 422 && res.body.find("TOO_MANY") != std::string::npos) {
+          ++full;
+        } else {
+          ++other;
+        }
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(added.load(), 50);
+  EXPECT_EQ(full.load(), 10);
+  EXPECT_EQ(other.load(), 0);
+  EXPECT_EQ(Scalar(p().db_url(), "SELECT count(*) FROM orders.cart_lines WHERE store_id = '" + m.store + "'"), 50);
+  // Changing the quantity of a line already there is still fine.
+  auto in_cart = Psql(p().db_url(), "SELECT product_id FROM orders.cart_lines WHERE store_id = '" + m.store +
+                                        "' ORDER BY product_id LIMIT 1");
+  ASSERT_EQ(in_cart.size(), 1u);
+  EXPECT_EQ(AddToCart(c, m.store, in_cart[0], 3).status, 200);
+  EXPECT_EQ(Scalar(p().db_url(), "SELECT qty FROM orders.cart_lines WHERE store_id = '" + m.store +
+                                     "' AND product_id = '" + in_cart[0] + "'"),
+            3);
+}
+
 TEST_F(OrdersTest, TransitionsAreGuardedByRoleOwnershipAndState) {
   Merchant m = NewMerchant("Chez Mama Ndolé");
   Merchant other = NewMerchant("Poulet DG Express");

@@ -19,6 +19,10 @@ inline const pg::Statement kCartUpsert{
     "RETURNING qty"};
 // Cart edits are not orders: they commit without waiting for the WAL flush (a crash may lose the last fraction of
 // a second of cart edits, never an order). Orders and their stored answers always commit durably.
+// Serialises edits of one cart (customer, store) for the rest of the transaction, so two concurrent additions
+// cannot both pass the 50-line cap.
+inline const pg::Statement kCartLock{"orders.cart_lock",
+                                     "SELECT pg_advisory_xact_lock(hashtextextended($1 || ':' || $2, 42))"};
 inline const pg::Statement kRelaxedCommit{"orders.relaxed_commit", "SET LOCAL synchronous_commit TO off"};
 inline const pg::Statement kCartRemove{
     "orders.cart_remove",
