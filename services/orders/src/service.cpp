@@ -70,7 +70,7 @@ class OrdersService : public Service {
     state->keyring = std::make_shared<crypto::LiveKeyring>(ctx.state_dir());
     state->users = std::make_shared<users::Client>(Resolve(ctx, "users"), token);
     state->products = std::make_shared<products::Client>(Resolve(ctx, "products"), token);
-    state->outbox = std::make_shared<const events::Outbox>("orders");
+    state->outbox = std::make_shared<const okada::events::Outbox>("orders");
     state->idempotency = std::make_shared<const idempotency::Store>("orders");
     state->settings = ReadSettings(c);
     StatePtr s = state;
@@ -81,7 +81,7 @@ class OrdersService : public Service {
     api::AddOrderRoutes(router, s);
     api::AddZoneRoutes(router, s);
 
-    events::AddRelay(ctx, s->outbox);
+    okada::events::AddRelay(ctx, s->outbox);
     ctx.AddJob(
         Job{"orders.expire_payments", c.GetDuration("orders.sweep_ms"), [s](Deadline d) { return Expire(s, d); }});
     ctx.AddJob(Job{"orders.settle_stock", c.GetDuration("orders.sweep_ms"), [s](Deadline d) { return Settle(s, d); }});

@@ -9,6 +9,7 @@
 
 #include "api/state.hpp"
 #include "domain/lifecycle.hpp"
+#include "events/events.hpp"
 #include "okada/core/http/request.hpp"
 #include "okada/core/http/router.hpp"
 
@@ -41,6 +42,8 @@ struct OrderRow {
   std::optional<std::string> payment_due_at;
 };
 OrderRow ToOrder(const pg::Row& row);
+/// What the order.* events say about an order (ids, amounts, status, coarse zone).
+events::OrderFacts FactsOf(const OrderRow& o);
 boost::asio::awaitable<std::optional<OrderRow>> LoadOrder(pg::Database& db, Deadline deadline, std::string id);
 
 /// Who made a change (for the timeline).

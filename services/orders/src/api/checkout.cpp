@@ -160,21 +160,6 @@ OrderRow NewOrder(const State& s, const std::string& order_id, const std::string
   return o;
 }
 
-events::OrderFacts FactsOf(const OrderRow& o) {
-  events::OrderFacts f;
-  f.order_id = o.public_id;
-  f.store_id = o.store_id;
-  f.merchant_id = o.merchant_id;
-  f.customer_id = o.customer_id;
-  f.status = o.status;
-  f.payment_method = o.payment_method;
-  f.total_xaf = o.total_xaf;
-  f.items_xaf = o.items_xaf;
-  f.delivery_fee_xaf = o.delivery_fee_xaf;
-  f.zone = o.zone;
-  return f;
-}
-
 // PostgreSQL array literals of the reserved lines, for one INSERT … unnest.
 struct LineArrays {
   std::string ids, fr, en, prices, qtys;

@@ -61,9 +61,7 @@ asio::awaitable<std::optional<OrderRow>> LoadOrder(pg::Database& db, Deadline de
   co_return ToOrder(r.front());
 }
 
-namespace {
-
-events::OrderFacts Facts(const OrderRow& o) {
+events::OrderFacts FactsOf(const OrderRow& o) {
   events::OrderFacts f;
   f.order_id = o.public_id;
   f.store_id = o.store_id;
@@ -78,11 +76,13 @@ events::OrderFacts Facts(const OrderRow& o) {
   return f;
 }
 
-}  // namespace
+namespace {
 
 void LogCommitUnexpected(const std::string& order_id, const std::string& status) {
   log::Warn("orders.commit_unexpected", {{"order", order_id}, {"status", status}});
 }
+
+}  // namespace
 
 asio::awaitable<void> SettleStock(StatePtr s, std::string order_id, std::string status, std::string stock,
                                   Deadline deadline) {
@@ -114,7 +114,7 @@ asio::awaitable<OrderRow> Move(StatePtr s, OrderRow order, std::string to, Who w
     co_await tx.Execute(store::kTimelineInsert, order.id, from, to, who.id, who.role, reason);
     order.status = to;
     if (!t.event.empty()) {
-      std::string payload = events::Moved(Facts(order), from, who.role, reason.value_or(""));
+      std::string payload = events::Moved(FactsOf(order), from, who.role, reason.value_or(""));
       co_await s->outbox->Append(tx, std::string(t.event), payload);
     }
     co_await tx.Commit();

@@ -41,7 +41,7 @@ struct State {
   std::shared_ptr<crypto::LiveKeyring> keyring;
   std::shared_ptr<users::Client> users;
   std::shared_ptr<products::Client> products;
-  std::shared_ptr<const events::Outbox> outbox;
+  std::shared_ptr<const okada::events::Outbox> outbox;
   std::shared_ptr<const idempotency::Store> idempotency;
   Settings settings;
 

@@ -10,13 +10,15 @@
 
 #include "okada/core/errors.hpp"
 
+#include "okada/core/text.hpp"
+
 namespace okada::products::domain {
 
 bool IsUuid(std::string_view s) noexcept;
 std::string Lower(std::string_view s);
-bool IsValidUtf8(std::string_view s) noexcept;
-/// Control characters (C0, DEL); newlines and tabs allowed when `allow_newlines`.
-bool HasControlChars(std::string_view s, bool allow_newlines = false) noexcept;
+/// Text checks shared by every service (core/include/okada/core/text.hpp).
+using text::HasControlChars;
+using text::IsValidUtf8;
 std::size_t CodePoints(std::string_view s) noexcept;
 std::string Trim(std::string_view s);
 

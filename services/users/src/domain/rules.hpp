@@ -12,16 +12,16 @@
 
 #include "okada/core/http/paging.hpp"
 
+#include "okada/core/text.hpp"
+
 namespace okada::users::domain {
 
 // --- identifiers and text -----------------------------------------------------------------------------------
 
 using paging::IsUuid;  // core/include/okada/core/http/paging.hpp
-/// Strict UTF-8 (no overlong forms, no surrogates, nothing above U+10FFFF).
-bool IsValidUtf8(std::string_view s) noexcept;
-/// True if `s` holds a C0 control character or DEL (tab and newlines too unless `allow_newlines`, which allows
-/// \n, \r and \t). NUL is always refused (PostgreSQL text cannot hold it).
-bool HasControlChars(std::string_view s, bool allow_newlines = false) noexcept;
+/// Text checks shared by every service (core/include/okada/core/text.hpp).
+using text::HasControlChars;
+using text::IsValidUtf8;
 
 // --- pagination -----------------------------------------------------------------------------------------------
 

@@ -1,0 +1,12 @@
+#pragma once
+/// Checks on text from clients, shared by every service's input validation. Pure functions, thread-safe.
+#include <string_view>
+
+namespace okada::text {
+
+/// Strict UTF-8: no overlong forms, no surrogates, nothing above U+10FFFF.
+bool IsValidUtf8(std::string_view s) noexcept;
+/// C0 controls or DEL; with `allow_newlines`, \n, \r and \t are allowed.
+bool HasControlChars(std::string_view s, bool allow_newlines = false) noexcept;
+
+}  // namespace okada::text
