@@ -44,13 +44,10 @@ TEST(Lifecycle, GuardsReasonsRefundsAndStock) {
   EXPECT_EQ(Decide("pending_payment", "expired", Actor::kSystem, false, false).stock, StockEffect::kRelease);
   EXPECT_EQ(InitialStatus("cash"), "confirmed");
   EXPECT_EQ(InitialStatus("momo"), "pending_payment");
-  for (std::string_view s : {"completed", "refunded", "expired", "payment_failed"}) {
-    if (s == "completed") {
-      EXPECT_FALSE(IsFinal(s));  // refundable
-    } else if (s != "refunded") {
-      EXPECT_FALSE(IsFinal(s) && s == "cancelled");
-    }
-  }
+  // Terminal statuses accept no move; a completed or cancelled order can still be refunded.
+  EXPECT_FALSE(IsFinal("completed"));
+  EXPECT_FALSE(IsFinal("cancelled"));
+  EXPECT_TRUE(IsFinal("payment_failed"));
   EXPECT_TRUE(IsFinal("refunded"));
   EXPECT_TRUE(IsFinal("expired"));
 }
