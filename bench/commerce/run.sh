@@ -23,6 +23,9 @@
 #   BENCH_OPEN_SECONDS=60 BENCH_OPEN_RATE=200 BENCH_MEDUSA_OPEN_RATE=auto BENCH_CUSTOMERS=200 BENCH_SKIP_MEDUSA=0
 #   BENCH_SETTLE_SECONDS=20 (pause before each system's open loop, after its closed-loop saturation)
 #   BENCH_LIST_TOOL=autocannon (or wrk, for both systems, if autocannon on one core caps Okada's listing)
+# Diagnosis (not needed for a record): BENCH_TIMELINE=1 prints the open loop's slowest flow and count over 50 ms
+#   per second; BENCH_PG_STATS=1 prints Okada's top statements by planning + execution time (needs
+#   pg_stat_statements in the bench PostgreSQL's shared_preload_libraries, with track_planning on for plan times).
 # The durations are long enough for Medusa (one checkout flow takes it ~2 s alone and tens of seconds with
 # 16 in flight; a 20-product page ~0.15 s): shorter runs complete too few of its flows to count.
 # Takes ~8 minutes (first run: + ~1 minute of npm ci). Not part of scripts/test.
@@ -77,6 +80,8 @@ client() { taskset -c "$CLIENT_CPU" node "$HERE/load.mjs" "$@"; }
 field() { python3 -c 'import json,sys; d=json.loads(sys.argv[1]); v=d
 for k in sys.argv[2].split("."): v=v.get(k) if isinstance(v,dict) else None
 print("" if v is None else v)' "$1" "$2"; }
+# user + system CPU ticks of a process (fields 14 and 15 of /proc/PID/stat).
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
 peak_rss_mb() { awk '/VmHWM/ {printf "%d", $2/1024}' "/proc/$1/status" 2>/dev/null || echo "?"; }
 
 # run_system NAME SEED_FILE OPEN_RATE: the three measurements; results in NAME_list, NAME_checkout, NAME_open.
@@ -158,8 +163,15 @@ okada_pid=""
 if [[ ! -x "$BIN" ]]; then
   log "Okada SKIPPED: no okada binary at $BIN (build it with 'cmake --build --preset release --target okada', or set OKADA_BIN)"
 elif okada_start; then
+  [[ "${BENCH_PG_STATS:-0}" == 1 ]] && psql "$OKADA_PG_URL" -qc 'CREATE EXTENSION IF NOT EXISTS pg_stat_statements; SELECT pg_stat_statements_reset()' >/dev/null
+  cpu0="$(cpu_ticks "$okada_pid")"
   run_system okada "$WORK/okada-seed.json" "$OPEN_RATE"
+  log "okada: server CPU over the three phases: $(( ($(cpu_ticks "$okada_pid") - cpu0) / $(getconf CLK_TCK) )) s"
   okada_rss="$(peak_rss_mb "$okada_pid")"
+  if [[ "${BENCH_PG_STATS:-0}" == 1 ]]; then
+    psql "$OKADA_PG_URL" -c "SELECT calls, plans, round(total_plan_time) AS plan_ms, round(total_exec_time) AS total_ms, round(mean_exec_time::numeric, 3) AS mean_ms,
+      left(regexp_replace(query, '\s+', ' ', 'g'), 110) AS query FROM pg_stat_statements ORDER BY total_plan_time + total_exec_time DESC LIMIT 40" >&2
+  fi
 else
   log "Okada FAILED to start or seed (see above): no Okada figures in this run"
 fi

@@ -255,9 +255,17 @@ TEST_F(ProductsTest, CsvImportKeepsGoodRowsAndNamesBadOnes) {
     csv += "SKU-" + n + ",\"Article " + n + ", qualité\",Item " + n + "," + unit + ",groceries,vrac|lot," + m.store +
            "," + price + ",7\n";
   }
+  const std::string before = Psql(p().db_url(), "SELECT now()::text").at(0);
   auto res =
       p().CallAs(m.token, "POST", "/v1/merchants/" + m.id + "/products/import", csv, {{"Content-Type", "text/csv"}});
   ASSERT_EQ(res.status, 200) << res.body.substr(0, 500);
+  // Autovacuum analyses the catalogue rarely (V001, ADR 0015): a bulk import refreshes its statistics itself.
+  for (const char* table : {"products.products", "products.listings"}) {
+    auto analysed = Psql(p().db_url(), std::string("SELECT coalesce(last_analyze >= '") + before +
+                                           "'::timestamptz, false) FROM pg_stat_user_tables WHERE relid = '" + table +
+                                           "'::regclass");
+    EXPECT_EQ(analysed.at(0), "t") << table << " analysed after a bulk import";
+  }
   EXPECT_EQ(Int(JsonField(res.body, "created")), kRows - 2);
   EXPECT_EQ(Int(JsonField(res.body, "updated")), 0);
   EXPECT_EQ(Int(JsonField(res.body, "failed")), 2);

@@ -116,3 +116,17 @@ CREATE TABLE orders.idempotency (
 CREATE INDEX idempotency_age ON orders.idempotency (created_at);
 -- Unfinished claims, for the stranded-checkout job.
 CREATE INDEX idempotency_open ON orders.idempotency (locked_at) WHERE status IS NULL;
+
+-- Statistics refresh by what the planner needs, not by row churn (ADR 0015). Every ANALYZE invalidates the
+-- cached plans of every statement on the table in every connection; with PostgreSQL's defaults (10% of the
+-- table changed) these young, fast-growing tables were re-analysed on every autovacuum pass, and each pass
+-- stalled checkouts for seconds at 200/s. They are read only by key or by narrow indexed ranges, for which the
+-- row counts that VACUUM keeps current are enough: analyse them once per million changed rows. Vacuum itself
+-- keeps its defaults (dead rows are still reclaimed as often as before).
+ALTER TABLE orders.cart_lines  SET (autovacuum_analyze_scale_factor = 0, autovacuum_analyze_threshold = 1000000);
+ALTER TABLE orders.orders      SET (autovacuum_analyze_scale_factor = 0, autovacuum_analyze_threshold = 1000000);
+ALTER TABLE orders.order_lines SET (autovacuum_analyze_scale_factor = 0, autovacuum_analyze_threshold = 1000000);
+ALTER TABLE orders.timeline    SET (autovacuum_analyze_scale_factor = 0, autovacuum_analyze_threshold = 1000000);
+ALTER TABLE orders.outbox      SET (autovacuum_analyze_scale_factor = 0, autovacuum_analyze_threshold = 1000000);
+ALTER TABLE orders.inbox       SET (autovacuum_analyze_scale_factor = 0, autovacuum_analyze_threshold = 1000000);
+ALTER TABLE orders.idempotency SET (autovacuum_analyze_scale_factor = 0, autovacuum_analyze_threshold = 1000000);

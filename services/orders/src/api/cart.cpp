@@ -114,7 +114,6 @@ asio::awaitable<http::Response> PutLine(StatePtr s, http::Request& req) {
   if (q.empty() || !q.front().available)
     throw Error(ErrorCode::kProductUnavailable, "this product is not sold in this store right now");
   pg::Transaction tx = co_await s->db->Begin(req.deadline());
-  co_await tx.Execute(store::kRelaxedCommit);
   co_await tx.Execute(store::kCartLock, customer, store_id);
   pg::Result upserted = co_await tx.Execute(store::kCartUpsert, customer, store_id, product_id, qty);
   if (upserted.empty()) throw CartFull();

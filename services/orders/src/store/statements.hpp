@@ -17,13 +17,14 @@ inline const pg::Statement kCartUpsert{
     "WHERE (SELECT count(*) FROM orders.cart_lines WHERE customer_id = $1::uuid AND store_id = $2::uuid AND "
     "product_id <> $3::uuid) < 50 ON CONFLICT (customer_id, store_id, product_id) DO UPDATE SET qty = EXCLUDED.qty "
     "RETURNING qty"};
-// Cart edits are not orders: they commit without waiting for the WAL flush (a crash may lose the last fraction of
-// a second of cart edits, never an order). Orders and their stored answers always commit durably.
-// Serialises edits of one cart (customer, store) for the rest of the transaction, so two concurrent additions
-// cannot both pass the 50-line cap.
+// Opens a cart edit, in one round trip:
+// - serialises edits of one cart (customer, store) for the rest of the transaction, so two concurrent additions
+//   cannot both pass the 50-line cap;
+// - lets the transaction commit without waiting for the WAL flush: cart edits are not orders (a crash may lose the
+//   last fraction of a second of cart edits, never an order; orders and their stored answers commit durably).
 inline const pg::Statement kCartLock{"orders.cart_lock",
-                                     "SELECT pg_advisory_xact_lock(hashtextextended($1 || ':' || $2, 42))"};
-inline const pg::Statement kRelaxedCommit{"orders.relaxed_commit", "SET LOCAL synchronous_commit TO off"};
+                                     "SELECT pg_advisory_xact_lock(hashtextextended($1 || ':' || $2, 42)), "
+                                     "set_config('synchronous_commit', 'off', true)"};
 inline const pg::Statement kCartRemove{
     "orders.cart_remove",
     "DELETE FROM orders.cart_lines WHERE customer_id = $1::uuid AND store_id = $2::uuid AND product_id = $3::uuid"};

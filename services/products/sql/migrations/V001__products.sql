@@ -146,3 +146,19 @@ CREATE TABLE products.inbox (
   received_at timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (consumer, event_id)
 );
+
+-- Statistics refresh by what the planner needs, not by row churn (ADR 0015). Every ANALYZE invalidates the
+-- cached plans of every statement on the table in every connection, and with PostgreSQL's defaults (10% of the
+-- table changed) these tables were re-analysed on every autovacuum pass under load, stalling checkouts for seconds.
+-- - Reservations, their lines, the inbox and outbox are read by key or narrow indexed ranges: the row counts that
+--   VACUUM keeps current are enough; analyse once per million changed rows.
+-- - Products and listings churn through counters (popularity, reserved, on hand) that no plan depends on; what
+--   search plans do depend on (names, categories, prices, the set of listings) changes through catalogue edits and
+--   imports, and a CSV import analyses both tables when it ends. Autovacuum still analyses them after 200,000
+--   changed rows plus 20% of the table.
+ALTER TABLE products.reservations      SET (autovacuum_analyze_scale_factor = 0, autovacuum_analyze_threshold = 1000000);
+ALTER TABLE products.reservation_lines SET (autovacuum_analyze_scale_factor = 0, autovacuum_analyze_threshold = 1000000);
+ALTER TABLE products.inbox             SET (autovacuum_analyze_scale_factor = 0, autovacuum_analyze_threshold = 1000000);
+ALTER TABLE products.outbox            SET (autovacuum_analyze_scale_factor = 0, autovacuum_analyze_threshold = 1000000);
+ALTER TABLE products.products SET (autovacuum_analyze_scale_factor = 0.2, autovacuum_analyze_threshold = 200000);
+ALTER TABLE products.listings SET (autovacuum_analyze_scale_factor = 0.2, autovacuum_analyze_threshold = 200000);

@@ -10,6 +10,7 @@
 #include "api/product_input.hpp"
 #include "domain/rules.hpp"
 #include "okada/core/crypto/random.hpp"
+#include "okada/core/log.hpp"
 #include "store/cache.hpp"
 #include "store/store.hpp"
 
@@ -134,6 +135,9 @@ asio::awaitable<bool> StoreOfMerchant(StatePtr s, std::string store_id, std::str
   co_return !missing && ref.merchant_id == merchant_id;
 }
 
+// Imports at least this large refresh the catalogue statistics when they end.
+constexpr int kAnalyzeAfterRows = 200;
+
 asio::awaitable<http::Response> Import(StatePtr s, http::Request& req) {
   Caller c = RequireMerchant(req);
   std::string merchant_id = PathId(req, "id");
@@ -190,6 +194,15 @@ asio::awaitable<http::Response> Import(StatePtr s, http::Request& req) {
       ++report.updated;
   }
   if (report.created + report.updated > 0) co_await store::SearchCacheInvalidate(s->redis, req.deadline());
+  // Autovacuum analyses the catalogue rarely (its churn is counters; migration V001, ADR 0015): a bulk import is
+  // the change search plans depend on, so refresh the statistics here. Best effort: the rows are in either way.
+  if (report.created + report.updated >= kAnalyzeAfterRows) {
+    try {
+      co_await s->db->Execute(req.deadline(), store::kAnalyzeCatalogue);
+    } catch (const Error& e) {
+      log::Warn("products.import.analyze_failed", {{"error", e.what()}});
+    }
+  }
   co_return JsonResponse(ReportJson(report));
 }
 

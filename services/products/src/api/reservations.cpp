@@ -103,8 +103,12 @@ json::value QuoteJson(const std::vector<Line>& lines, const pg::Result& rows) {
 asio::awaitable<http::Response> Quote(StatePtr s, http::Request& req) {
   RequireService(req);
   QuoteInput in = ParseQuote(req.body());
-  std::string ids = UuidArray(in.lines);
-  pg::Result rows = co_await s->db->Execute(req.deadline(), store::kQuote, in.store_id, ids);
+  pg::Result rows;
+  if (in.lines.size() == 1) {
+    rows = co_await s->db->Execute(req.deadline(), store::kQuoteOne, in.store_id, in.lines.front().product_id);
+  } else {
+    rows = co_await s->db->Execute(req.deadline(), store::kQuote, in.store_id, UuidArray(in.lines));
+  }
   co_return JsonResponse(QuoteJson(in.lines, rows));
 }
 
@@ -174,13 +178,10 @@ asio::awaitable<http::Response> Reserve(StatePtr s, http::Request& req) {
     co_return out;
   }
   for (const Line& line : in.lines) {
-    pg::Result taken = co_await tx.Execute(store::kReserveLine, in.store_id, line.product_id, line.qty, in.commit);
+    pg::Result taken =
+        co_await tx.Execute(store::kReserveLine, in.store_id, line.product_id, line.qty, in.commit, in.order_id);
     if (taken.empty()) co_await Refuse(tx, in.store_id, line);  // throws: the transaction rolls back
     pg::Row row = taken.front();
-    std::int64_t price = row.Get<std::int64_t>("price_xaf");
-    std::string name_fr = row.Get<std::string>("name_fr");
-    std::optional<std::string> name_en = row.Get<std::optional<std::string>>("name_en");
-    co_await tx.Execute(store::kReservationLineInsert, in.order_id, line.product_id, line.qty, price, name_fr, name_en);
     // Sales take stock down too: the merchant hears of it once, when the available stock crosses the threshold.
     std::int64_t after = row.Get<std::int64_t>("available_after");
     std::int64_t threshold = row.Get<std::int64_t>("threshold");

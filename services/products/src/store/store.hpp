@@ -83,6 +83,9 @@ extern const pg::Statement kListingExists;  // $1 store, $2 product
 extern const pg::Statement kAdjustmentInsert;
 extern const pg::Statement kAdjustmentList;  // $1 store, $2 before id|null, $3 limit (newest first)
 extern const pg::Statement kQuote;           // $1 store, $2 product ids (uuid[] text)
+/// Refreshes the planner statistics of products and listings (after a bulk import).
+extern const pg::Statement kAnalyzeCatalogue;
+extern const pg::Statement kQuoteOne;  // $1 store, $2 product id
 
 struct ListingRow {
   std::string store_id;
@@ -104,9 +107,8 @@ extern const pg::Statement kReservationGet;        // $1 order
 extern const pg::Statement kReservationLock;       // $1 order (FOR UPDATE)
 extern const pg::Statement kReservationSetStatus;  // $1 order, $2 status
 extern const pg::Statement kReservationLines;      // $1 order, by product_id
-// $1 order, $2 product, $3 qty, $4 unit_price_xaf, $5 name_fr, $6 name_en
-extern const pg::Statement kReservationLineInsert;
-// $1 store, $2 product, $3 qty, $4 commit now → price_xaf, name_fr, name_en (no row: unlisted or short)
+// $1 store, $2 product, $3 qty, $4 commit now, $5 order → takes the stock and inserts the reservation line;
+// returns price_xaf, name_fr, name_en, available_after, threshold, merchant_id (no row: unlisted or short)
 extern const pg::Statement kReserveLine;
 extern const pg::Statement kLineState;            // $1 store, $2 product → available, status, in_stock
 extern const pg::Statement kCommitHeldLine;       // $1 store, $2 product, $3 qty
