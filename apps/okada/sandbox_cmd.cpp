@@ -6,6 +6,7 @@
 
 #include <pthread.h>
 
+#include <boost/json.hpp>
 #include <boost/system/system_error.hpp>
 #include <csignal>
 #include <cstdint>
@@ -22,6 +23,7 @@
 #include "okada/core/crypto/secret_file.hpp"
 #include "okada/core/errors.hpp"
 #include "okada/core/log.hpp"
+#include "okada/providers/mobile_money.hpp"
 #include "okada/providers/sms.hpp"
 
 extern char** environ;
@@ -35,6 +37,29 @@ Local stand-ins for outside parties, for development and tests.
 
 Sandboxes:
   sms      The local SMS gateway (same HTTP protocol as the aggregators; see 'okada sandbox sms --help')
+  momo     MTN MoMo Collections and Disbursements (see 'okada sandbox momo --help')
+  orange   Orange Money merchant payment (see 'okada sandbox orange --help')
+)";
+
+constexpr const char* kMobileMoneyHelp =
+    R"(Usage: okada sandbox momo|orange [--host H] [--port N] [--credentials-file F]
+
+Runs a local MTN MoMo (default port 58030) or Orange Money (default port 58031) until SIGTERM or SIGINT, speaking
+the provider's HTTP API (okada/providers/mobile_money.hpp). State is kept in memory.
+  --host H               address to listen on (default 127.0.0.1)
+  --port N               port to listen on
+  --credentials-file F   JSON {"user","secret","key"}: MoMo API user, API key and subscription key, or Orange
+                         client id, client secret and X-AUTH-TOKEN; created with random values if missing
+                         (default <state dir>/keys/momo-sandbox.json or orange-sandbox.json)
+
+Programming outcomes per payer (no credentials; localhost only):
+  POST   /sandbox/payers     {"msisdn":"237670000001","outcome":"approve|decline|never|error","after_ms":1000,
+                              "slow_ms":0,"callback":"normal|none|duplicate|late","late_ms":0}
+  DELETE /sandbox/payers     forget every programmed payer (unprogrammed payers approve after 1 s)
+  GET    /sandbox/statement  settled transactions (what reconciliation compares with the ledger)
+  POST   /sandbox/statement/tamper  {"drop":REF} | {"amount":{"reference":REF,"value":N}} |
+                              {"add":{"external_id":"…","amount":N,"msisdn":"…"}}
+  GET    /sandbox/callbacks  callbacks sent so far
 )";
 
 constexpr const char* kSmsHelp = R"(Usage: okada sandbox sms [--host H] [--port N] [--api-key-file F] [--config FILE]
@@ -76,6 +101,17 @@ bool Option(const std::string& name, int argc, char** argv, int& i, std::string&
     return true;
   }
   return false;
+}
+
+// Blocks SIGTERM and SIGINT in this thread, before a sandbox's I/O thread starts (it inherits the mask), so that
+// this thread can sigwait() for them.
+sigset_t BlockStopSignals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  return set;
 }
 
 std::uint16_t ParsePort(const std::string& s) {
@@ -128,12 +164,7 @@ int RunSms(int argc, char** argv) {
     return 1;
   }
 
-  // Block the stop signals before the sandbox's I/O thread starts (it inherits the mask); this thread waits.
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGTERM);
-  sigaddset(&set, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  sigset_t set = BlockStopSignals();
 
   std::string shown_host = host.find(':') != std::string::npos ? "[" + host + "]" : host;
   std::unique_ptr<sms::Sandbox> started;
@@ -153,6 +184,76 @@ int RunSms(int argc, char** argv) {
   return 0;
 }
 
+int RunMobileMoney(const std::string& name, int argc, char** argv) {
+  std::string host = "127.0.0.1";
+  std::string port_text;
+  std::string credentials_file;
+  for (int i = 3; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg == "--help" || arg == "-h") {
+      std::cout << kMobileMoneyHelp;
+      return 0;
+    }
+    if (Option("--host", argc, argv, i, host) || Option("--port", argc, argv, i, port_text) ||
+        Option("--credentials-file", argc, argv, i, credentials_file))
+      continue;
+    std::cerr << "okada sandbox " << name << ": unknown option '" << arg << "' (see okada sandbox " << name
+              << " --help)\n";
+    return 2;
+  }
+  const bool momo = name == "momo";
+  std::uint16_t port = port_text.empty() ? (momo ? 58030 : 58031) : ParsePort(port_text);
+  std::vector<std::string> env;
+  for (char** e = environ; *e; ++e) env.emplace_back(*e);
+  Config config = Config::Load(std::getenv("OKADA_CONFIG") ? std::getenv("OKADA_CONFIG") : "", env);
+  log::Init(config.GetString("log.level"));
+  std::filesystem::path path = credentials_file.empty() ? StateDir(config) / "keys" / (name + "-sandbox.json")
+                                                        : std::filesystem::path(credentials_file);
+  boost::json::object fresh;
+  fresh["user"] = momo ? crypto::UuidV7() : crypto::RandomToken(12);
+  fresh["secret"] = crypto::RandomToken();
+  fresh["key"] = crypto::RandomToken();
+  if (crypto::CreateSecretFile(path, boost::json::serialize(fresh)))
+    std::cout << "okada sandbox " << name << ": created new credentials in " << path.string() << "\n";
+  boost::system::error_code ec;
+  boost::json::value v = boost::json::parse(crypto::ReadSecretFile(path), ec);
+  mobile_money::Sandbox::Options o;
+  o.kind = momo ? mobile_money::Sandbox::Kind::kMomo : mobile_money::Sandbox::Kind::kOrange;
+  o.host = host;
+  o.port = port;
+  if (!ec && v.is_object()) {
+    auto get = [&](const char* k) {
+      const boost::json::value* x = v.as_object().if_contains(k);
+      return x != nullptr && x->is_string() ? std::string(x->as_string()) : std::string();
+    };
+    o.user = get("user");
+    o.secret = get("secret");
+    o.key = get("key");
+  }
+  if (o.user.empty() || o.secret.empty() || o.key.empty()) {
+    std::cerr << "okada sandbox " << name << ": " << path.string()
+              << " must hold a JSON object with non-empty \"user\", \"secret\" and \"key\"\n";
+    return 1;
+  }
+
+  sigset_t set = BlockStopSignals();
+  std::unique_ptr<mobile_money::Sandbox> sandbox;
+  try {
+    sandbox = std::make_unique<mobile_money::Sandbox>(o);
+  } catch (const boost::system::system_error& e) {
+    std::cerr << "okada sandbox " << name << ": cannot listen on " << host << ":" << port << ": " << e.code().message()
+              << "\n";
+    return 1;
+  }
+  std::cout << "okada sandbox " << name << ": listening on http://" << host << ":" << sandbox->port() << "\n"
+            << "okada sandbox " << name << ": credentials file " << path.string() << std::endl;
+  int sig = 0;
+  sigwait(&set, &sig);
+  std::cout << "okada sandbox " << name << ": stopping (" << (sig == SIGTERM ? "SIGTERM" : "SIGINT") << ")"
+            << std::endl;
+  return 0;
+}
+
 }  // namespace
 
 int RunSandboxCommand(int argc, char** argv) {
@@ -163,6 +264,7 @@ int RunSandboxCommand(int argc, char** argv) {
   }
   try {
     if (name == "sms") return RunSms(argc, argv);
+    if (name == "momo" || name == "orange") return RunMobileMoney(name, argc, argv);
   } catch (const ConfigError& e) {
     std::cerr << "okada sandbox " << name << ": configuration error: " << e.what() << "\n";
     return 78;  // EX_CONFIG
