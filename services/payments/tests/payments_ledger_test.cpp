@@ -144,7 +144,9 @@ TEST(PaymentsLedger, ThousandRandomOrdersKeepTheInvariants) {
     for (const Posting& p : e.postings) {
       std::int64_t& b = running[p.account.Key()];
       b += p.amount;
-      if (p.account.kind == AccountKind::kMerchantPayable) ASSERT_LE(b, 0) << p.account.Key() << " after " << e.kind;
+      if (p.account.kind == AccountKind::kMerchantPayable) {
+        ASSERT_LE(b, 0) << p.account.Key() << " after " << e.kind;
+      }
     }
     for (const auto& [k, v] : running) total += v;
     ASSERT_EQ(total, 0) << "after " << e.kind;
