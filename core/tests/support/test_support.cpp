@@ -19,8 +19,15 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+
+#include <condition_variable>
 #include <cstdlib>
+#include <mutex>
 #include <stdexcept>
+#include "okada/core/http/router.hpp"
+#include "okada/core/http/server.hpp"
+#include "okada/core/io.hpp"
+#include "okada/core/metrics.hpp"
 
 namespace okada::test {
 
@@ -182,6 +189,49 @@ RawResult RawExchange(std::uint16_t port, const std::string& bytes, std::chrono:
   }
   ::close(fd);
   return out;
+}
+
+struct CallbackRecorder::Impl {
+  IoPool io{1};
+  Metrics metrics;
+  http::Router router;
+  std::unique_ptr<http::Server> server;
+  mutable std::mutex mu;
+  mutable std::condition_variable cv;
+  std::vector<Call> calls;
+};
+
+CallbackRecorder::CallbackRecorder(const std::string& pattern) : impl_(std::make_unique<Impl>()) {
+  Impl* impl = impl_.get();
+  auto record = [impl](http::Request& r) {
+    std::lock_guard lock(impl->mu);
+    impl->calls.push_back(Call{std::string(http::ToString(r.method())), std::string(r.body())});
+    impl->cv.notify_all();
+    return http::Response::NoContent();
+  };
+  impl->router.Add(http::Method::kPost, pattern, http::SyncHandler(record));
+  impl->router.Add(http::Method::kPut, pattern, http::SyncHandler(record));
+  http::ServerOptions o;
+  o.access_log = false;
+  impl->server = std::make_unique<http::Server>(o, impl->router, impl->metrics, impl->io);
+  impl->io.Start();
+  impl->server->Start();
+}
+
+CallbackRecorder::~CallbackRecorder() {
+  impl_->server->BeginDrain();
+  impl_->server->WaitDrained(std::chrono::seconds(5));
+  impl_->io.Stop();
+}
+
+std::string CallbackRecorder::Url(const std::string& path) const {
+  return "http://127.0.0.1:" + std::to_string(impl_->server->port()) + path;
+}
+
+std::vector<CallbackRecorder::Call> CallbackRecorder::WaitFor(std::size_t n, std::chrono::milliseconds wait) const {
+  std::unique_lock lock(impl_->mu);
+  impl_->cv.wait_for(lock, wait, [&] { return impl_->calls.size() >= n; });
+  return impl_->calls;
 }
 
 }  // namespace okada::test

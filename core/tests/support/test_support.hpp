@@ -8,6 +8,7 @@
 #include <boost/asio/use_future.hpp>
 #include <chrono>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -71,5 +72,27 @@ struct RawResult {
   bool closed = false;  ///< the server closed the connection (as opposed to `wait` running out)
 };
 RawResult RawExchange(std::uint16_t port, const std::string& bytes, std::chrono::milliseconds wait);
+
+/// A local HTTP server (its own thread) that records every POST and PUT to `pattern` (a router pattern such as
+/// "/cb/{token}") and answers 204: the receiving end of callbacks, notifications and delivery reports.
+class CallbackRecorder {
+ public:
+  struct Call {
+    std::string method;  ///< "POST" | "PUT"
+    std::string body;
+  };
+  explicit CallbackRecorder(const std::string& pattern);
+  ~CallbackRecorder();
+  CallbackRecorder(const CallbackRecorder&) = delete;
+  CallbackRecorder& operator=(const CallbackRecorder&) = delete;
+  /// "http://127.0.0.1:<port>" + path
+  std::string Url(const std::string& path) const;
+  /// The calls so far, once there are at least `n` or `wait` has passed.
+  std::vector<Call> WaitFor(std::size_t n, std::chrono::milliseconds wait = std::chrono::seconds(30)) const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
 
 }  // namespace okada::test

@@ -10,8 +10,6 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json.hpp>
 #include <chrono>
-#include <cstdio>
-#include <ctime>
 #include <map>
 #include <mutex>
 #include <set>
@@ -24,6 +22,7 @@
 #include "okada/core/http/server.hpp"
 #include "okada/core/io.hpp"
 #include "okada/core/metrics.hpp"
+#include "okada/core/wall_clock.hpp"
 
 namespace okada::mobile_money {
 namespace {
@@ -36,22 +35,6 @@ using detail::Str;
 using http::Response;
 
 constexpr std::size_t kMaxTransactions = 100000;
-
-std::int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-std::string Rfc3339(std::int64_t unix_ms) {
-  std::time_t secs = static_cast<std::time_t>(unix_ms / 1000);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[40];
-  std::size_t n = std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-  char ms[8];
-  std::snprintf(ms, sizeof ms, ".%03dZ", static_cast<int>(unix_ms % 1000));
-  return std::string(buf, n) + ms;
-}
 
 bool Digits(std::string_view s, std::size_t min, std::size_t max) {
   if (s.size() < min || s.size() > max) return false;
@@ -182,7 +165,7 @@ struct Sandbox::Impl {
   // The state now: settled once `after` has passed (approve → succeeded, decline → failed); never: pending.
   std::string MomoState(const Txn& t) const {
     if (t.programme.outcome == "never") return "PENDING";
-    if (NowMs() < t.created_ms + t.programme.after.count()) return "PENDING";
+    if (UnixMillisNow() < t.created_ms + t.programme.after.count()) return "PENDING";
     return t.programme.outcome == "approve" ? "SUCCESSFUL" : "FAILED";
   }
 
@@ -303,7 +286,7 @@ struct Sandbox::Impl {
     t.callback_url = std::string(req.header("X-Callback-Url").value_or(""));
     t.requested = true;
     t.programme = p;
-    t.created_ms = NowMs();
+    t.created_ms = UnixMillisNow();
     t.provider_txn = std::to_string(1000000000 + (t.created_ms % 1000000000));
     std::string reference = t.reference;
     Remember(std::move(t));
@@ -373,7 +356,7 @@ struct Sandbox::Impl {
     t.reference = "MP" + crypto::RandomToken(12);
     for (char& c : t.reference)
       if (c == '-' || c == '_') c = 'X';
-    t.created_ms = NowMs();
+    t.created_ms = UnixMillisNow();
     std::string token = t.reference;
     Remember(std::move(t));
     json::object d;
@@ -411,7 +394,7 @@ struct Sandbox::Impl {
       x.description = Str(*o, "description");
       x.callback_url = Str(*o, "notifUrl");
       x.programme = p;
-      x.created_ms = NowMs();
+      x.created_ms = UnixMillisNow();
       x.provider_txn = "MP" + std::to_string(x.created_ms);
       t = x;
     }
@@ -470,7 +453,7 @@ struct Sandbox::Impl {
       i["amount"] = amount == amounts.end() ? t.amount : amount->second;
       i["currency"] = t.currency;
       i["financial_transaction_id"] = t.provider_txn;
-      i["settled_at"] = Rfc3339(t.created_ms + t.programme.after.count());
+      i["settled_at"] = Rfc3339Millis(t.created_ms + t.programme.after.count());
       items.push_back(std::move(i));
     }
     for (const json::object& extra : extras) items.push_back(extra);
@@ -495,8 +478,8 @@ struct Sandbox::Impl {
       i["msisdn"] = Str(x->as_object(), "msisdn");
       i["amount"] = detail::Amount(x->as_object(), "amount");
       i["currency"] = "XAF";
-      i["financial_transaction_id"] = std::to_string(NowMs());
-      i["settled_at"] = Rfc3339(NowMs());
+      i["financial_transaction_id"] = std::to_string(UnixMillisNow());
+      i["settled_at"] = Rfc3339Millis(UnixMillisNow());
       extras.push_back(std::move(i));
     } else {
       return Problem(400, "INVALID_TAMPER",

@@ -6,13 +6,9 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
-#include <condition_variable>
-#include <mutex>
 #include <thread>
 
 #include "okada/core/errors.hpp"
-#include "okada/core/http/router.hpp"
-#include "okada/core/http/server.hpp"
 #include "okada/core/io.hpp"
 #include "okada/core/log.hpp"
 #include "okada/core/metrics.hpp"
@@ -30,43 +26,8 @@ constexpr const char* kOtherPayer = "237690000002";
 
 std::string Base(std::uint16_t port) { return "http://127.0.0.1:" + std::to_string(port); }
 
-// Records every callback (method, body) sent to it.
-struct Receiver {
-  Receiver() {
-    auto record = [this](http::Request& r) {
-      std::lock_guard lock(mu);
-      calls.emplace_back(std::string(http::ToString(r.method())), std::string(r.body()));
-      cv.notify_all();
-      return http::Response::NoContent();
-    };
-    router.Add(http::Method::kPut, "/cb/{token}", http::SyncHandler(record));
-    router.Add(http::Method::kPost, "/cb/{token}", http::SyncHandler(record));
-    http::ServerOptions o;
-    o.access_log = false;
-    server = std::make_unique<http::Server>(o, router, metrics, io);
-    io.Start();
-    server->Start();
-  }
-  ~Receiver() {
-    server->BeginDrain();
-    server->WaitDrained(std::chrono::seconds(5));
-    io.Stop();
-  }
-  std::vector<std::pair<std::string, std::string>> WaitFor(std::size_t n, milliseconds wait = milliseconds(10000)) {
-    std::unique_lock lock(mu);
-    cv.wait_for(lock, wait, [&] { return calls.size() >= n; });
-    return calls;
-  }
-  std::string Url() const { return Base(server->port()) + "/cb/tok123"; }
-
-  IoPool io{1};
-  Metrics metrics;
-  http::Router router;
-  std::unique_ptr<http::Server> server;
-  std::mutex mu;
-  std::condition_variable cv;
-  std::vector<std::pair<std::string, std::string>> calls;
-};
+// The receiving end of callbacks and notifications, at this path.
+constexpr const char* kCallbackPath = "/cb/tok123";
 
 class MobileMoneyTest : public ::testing::Test {
  protected:
@@ -172,9 +133,9 @@ class MobileMoneyTest : public ::testing::Test {
 };
 
 TEST_F(MobileMoneyTest, MomoApprovedPaymentSettlesWithAmountCurrencyAndOneCallback) {
-  Receiver rx;
+  test::CallbackRecorder rx("/cb/{token}");
   Provider& p = Momo();
-  Request r = Ask(p, kPayer, 5000, rx.Url());
+  Request r = Ask(p, kPayer, 5000, rx.Url(kCallbackPath));
   EXPECT_EQ(r.reference.size(), 36u) << "a UUID X-Reference-Id";
   EXPECT_EQ(r.reference[14], '4') << "version 4";
   Collect(p, r);
@@ -187,8 +148,8 @@ TEST_F(MobileMoneyTest, MomoApprovedPaymentSettlesWithAmountCurrencyAndOneCallba
   EXPECT_FALSE(o.provider_transaction.empty());
   auto calls = rx.WaitFor(1);
   ASSERT_EQ(calls.size(), 1u);
-  EXPECT_EQ(calls[0].first, "PUT") << "MoMo calls back with PUT";
-  EXPECT_EQ(json::parse(calls[0].second).as_object().at("status").as_string(), "SUCCESSFUL");
+  EXPECT_EQ(calls[0].method, "PUT") << "MoMo calls back with PUT";
+  EXPECT_EQ(json::parse(calls[0].body).as_object().at("status").as_string(), "SUCCESSFUL");
   std::this_thread::sleep_for(milliseconds(300));
   EXPECT_EQ(sandbox_->callbacks_sent(), 1) << "one callback, not more";
   ASSERT_EQ(Statement().size(), 1u);
@@ -262,12 +223,12 @@ TEST_F(MobileMoneyTest, SlowProviderMeetsTheDeadline) {
 }
 
 TEST_F(MobileMoneyTest, DuplicateAndLateCallbacks) {
-  Receiver rx;
+  test::CallbackRecorder rx("/cb/{token}");
   Provider& p = Momo();
   Program(kPayer, R"("callback":"duplicate","after_ms":100)");
   Program(kOtherPayer, R"("callback":"late","after_ms":100,"late_ms":700)");
-  Collect(p, Ask(p, kPayer, 1000, rx.Url()));
-  Request late = Ask(p, kOtherPayer, 2000, rx.Url());
+  Collect(p, Ask(p, kPayer, 1000, rx.Url(kCallbackPath)));
+  Request late = Ask(p, kOtherPayer, 2000, rx.Url(kCallbackPath));
   Collect(p, late);
   EXPECT_EQ(Settled(p, late.reference).state, State::kSucceeded);
   EXPECT_EQ(rx.WaitFor(2).size(), 2u) << "the duplicate pair arrives first";
@@ -278,10 +239,10 @@ TEST_F(MobileMoneyTest, DuplicateAndLateCallbacks) {
 }
 
 TEST_F(MobileMoneyTest, NoCallbackAtAllStillSettlesByStatus) {
-  Receiver rx;
+  test::CallbackRecorder rx("/cb/{token}");
   Provider& p = Momo();
   Program(kPayer, R"("callback":"none","after_ms":100)");
-  Request r = Ask(p, kPayer, 1500, rx.Url());
+  Request r = Ask(p, kPayer, 1500, rx.Url(kCallbackPath));
   Collect(p, r);
   EXPECT_EQ(Settled(p, r.reference).state, State::kSucceeded);
   EXPECT_TRUE(rx.WaitFor(1, milliseconds(400)).empty());
@@ -330,9 +291,9 @@ TEST_F(MobileMoneyTest, MomoTransfersSettleAndAppearInTheStatement) {
 }
 
 TEST_F(MobileMoneyTest, OrangeMerchantPaymentSettlesAndNotifies) {
-  Receiver rx;
+  test::CallbackRecorder rx("/cb/{token}");
   Provider& p = Orange();
-  Request r = Ask(p, kOtherPayer, 3000, rx.Url());
+  Request r = Ask(p, kOtherPayer, 3000, rx.Url(kCallbackPath));
   EXPECT_EQ(r.reference.rfind("MP", 0), 0u) << "a payToken from mp/init";
   Collect(p, r);
   Collect(p, r);  // a retry pays the same token: 409 taken as accepted
@@ -343,8 +304,8 @@ TEST_F(MobileMoneyTest, OrangeMerchantPaymentSettlesAndNotifies) {
   EXPECT_EQ(o.external_id, "pay_0001");
   auto calls = rx.WaitFor(1);
   ASSERT_GE(calls.size(), 1u);
-  EXPECT_EQ(calls[0].first, "POST");
-  EXPECT_EQ(json::parse(calls[0].second).as_object().at("payToken").as_string(), r.reference);
+  EXPECT_EQ(calls[0].method, "POST");
+  EXPECT_EQ(json::parse(calls[0].body).as_object().at("payToken").as_string(), r.reference);
   EXPECT_EQ(Statement().size(), 1u);
   EXPECT_FALSE(p.CanTransfer());
   EXPECT_EQ(FailureOf([&] { test::Await(io_.context(0), p.Transfer(r, DeadlineIn(std::chrono::seconds(5)))); }),

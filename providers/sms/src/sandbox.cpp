@@ -17,8 +17,6 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/json.hpp>
 #include <chrono>
-#include <cstdio>
-#include <ctime>
 #include <deque>
 #include <mutex>
 #include <stdexcept>
@@ -29,6 +27,7 @@
 #include "okada/core/http/server.hpp"
 #include "okada/core/io.hpp"
 #include "okada/core/metrics.hpp"
+#include "okada/core/wall_clock.hpp"
 #include "okada/providers/sms.hpp"
 
 namespace okada::sms {
@@ -68,23 +67,6 @@ std::string ErrorJson(std::string_view error, std::string_view message = {}) {
 }
 
 Response Invalid(std::string_view message) { return Response::Json(ErrorJson("invalid_request", message), 400); }
-
-std::int64_t NowUnixMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-// RFC 3339 UTC with milliseconds: 2026-03-01T10:00:00.123Z
-std::string Rfc3339(std::int64_t unix_ms) {
-  std::time_t secs = static_cast<std::time_t>(unix_ms / 1000);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[40];
-  std::size_t n = std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-  char ms[8];
-  std::snprintf(ms, sizeof ms, ".%03dZ", static_cast<int>(unix_ms % 1000));
-  return std::string(buf, n) + ms;
-}
 
 // The `to` query parameter, with a literal '+' kept as '+': `?to=+237...` is how people type it, and form
 // decoding would turn it into a space.
@@ -220,7 +202,7 @@ struct Sandbox::Impl {
         return Response::Json(ErrorJson("unavailable", "sandbox failure requested"), 503);
       }
       id = "msg_" + crypto::UuidV7();
-      std::int64_t now = NowUnixMs();
+      std::int64_t now = UnixMillisNow();
       for (const auto& r : recipients) {
         Stored s;
         s.id = id;
@@ -266,7 +248,7 @@ struct Sandbox::Impl {
       item["text"] = s.text;
       item["parts"] = s.parts;
       item["encoding"] = s.encoding;
-      item["received_at"] = Rfc3339(s.received_ms);
+      item["received_at"] = Rfc3339Millis(s.received_ms);
       items.push_back(std::move(item));
     }
     json::object out;

@@ -201,49 +201,15 @@ TEST_F(SmsGatewayTest, SendFromOutsideThePoolHopsToAShard) {
   EXPECT_EQ(mine[0].id, r.id);
 }
 
-// A receiver for delivery reports: its own server, recording each POST body.
-struct ReportReceiver {
-  ReportReceiver() {
-    router.Add(http::Method::kPost, "/sms/reports", http::SyncHandler([this](http::Request& r) {
-                 std::lock_guard lock(mu);
-                 bodies.push_back(r.body());
-                 cv.notify_all();
-                 return http::Response::NoContent();
-               }));
-    http::ServerOptions o;
-    o.access_log = false;
-    server = std::make_unique<http::Server>(o, router, metrics, io);
-    io.Start();
-    server->Start();
-  }
-  ~ReportReceiver() {
-    server->BeginDrain();
-    server->WaitDrained(std::chrono::seconds(5));
-    io.Stop();
-  }
-  std::vector<std::string> WaitFor(std::size_t n) {
-    std::unique_lock lock(mu);
-    cv.wait_for(lock, std::chrono::seconds(30), [&] { return bodies.size() >= n; });
-    return bodies;
-  }
-
-  IoPool io{1};
-  Metrics metrics;
-  http::Router router;
-  std::unique_ptr<http::Server> server;
-  std::mutex mu;
-  std::condition_variable cv;
-  std::vector<std::string> bodies;
-};
-
 TEST_F(SmsGatewayTest, CallbackUrlReceivesADeliveryReport) {
-  ReportReceiver receiver;
-  callback_url_ = Base(receiver.server->port()) + "/sms/reports";
+  test::CallbackRecorder receiver("/sms/reports");
+  callback_url_ = receiver.Url("/sms/reports");
   Gateway& g = Make(sandbox_->port());
   SendResult r = Send(g);
-  auto bodies = receiver.WaitFor(1);
-  ASSERT_EQ(bodies.size(), 1u);
-  json::object report = json::parse(bodies[0]).as_object();
+  auto calls = receiver.WaitFor(1);
+  ASSERT_EQ(calls.size(), 1u);
+  EXPECT_EQ(calls[0].method, "POST");
+  json::object report = json::parse(calls[0].body).as_object();
   EXPECT_EQ(report["id"].as_string(), r.id);
   EXPECT_EQ(report["status"].as_string(), "delivered");
   EXPECT_EQ(report["to"].as_string(), kPhone);

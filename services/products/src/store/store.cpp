@@ -177,11 +177,11 @@ const pg::Statement kQuote{
     "AS available, (l.on_hand - l.reserved)::int8 AS in_stock FROM products.listings l JOIN products.products p "
     "ON p.id = l.product_id WHERE l.store_id = $1::uuid AND l.product_id = ANY($2::uuid[])"};
 
+const pg::Statement kAnalyzeCatalogue{"products.analyze_catalogue", "ANALYZE products.products, products.listings"};
+
 // One product: the cart's hot path (every line added). With `= ANY($2)` the planner costs a generic plan for an
 // unknown array length above a custom plan for the actual one, so PostgreSQL would re-plan the statement on every
 // call (measured: planning took 10x the execution); with `=` the generic plan is as cheap and is kept.
-const pg::Statement kAnalyzeCatalogue{"products.analyze_catalogue", "ANALYZE products.products, products.listings"};
-
 const pg::Statement kQuoteOne{
     "products.quote_one",
     "SELECT p.id::text AS product_id, p.name_fr, p.name_en, l.price_xaf, (l.available AND p.status = 'active') "
