@@ -346,7 +346,9 @@ TEST_F(UsersTest, MalformedInputOnEveryEndpointIsA4xxNamingTheField) {
       auto res = p().CallAs(e.token, e.method, e.target, g.body, {{"Content-Type", "application/json"}});
       EXPECT_EQ(res.status, g.status) << e.method << " " << e.target << " " << g.body.substr(0, 40) << ": " << res.body;
       EXPECT_EQ(res.headers["content-type"], "application/problem+json") << e.target;
-      if (!g.field.empty()) EXPECT_TRUE(ErrorFields(res.body).contains(g.field)) << e.target << ": " << res.body;
+      if (!g.field.empty()) {
+        EXPECT_TRUE(ErrorFields(res.body).contains(g.field)) << e.target << ": " << res.body;
+      }
       ++checked;
     }
   }
