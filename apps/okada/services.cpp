@@ -3,6 +3,7 @@
 #include "okada/auth/service.hpp"
 #include "okada/gateway/service.hpp"
 #include "okada/orders/service.hpp"
+#include "okada/payments/service.hpp"
 #include "okada/products/service.hpp"
 #include "okada/users/service.hpp"
 
@@ -17,6 +18,7 @@ std::vector<ServiceFactory> Catalogue() {
       {"users", [] { return users::MakeService(); }},
       {"products", [] { return products::MakeService(); }},
       {"orders", [] { return orders::MakeService(); }},
+      {"payments", [] { return payments::MakeService(); }},
       {"gateway", [] { return gateway::MakeService(); }, /*always=*/true},
   };
 }

@@ -280,6 +280,11 @@ access::DenyList& ServiceContext::deny_list() const { return host_.impl_->deny_l
 
 std::vector<const http::Route*> ServiceContext::Routes() const { return host_.impl_->router->Routes(); }
 
+std::function<std::uint16_t()> ServiceContext::listening_port() const {
+  const Host* host = &host_;
+  return [host] { return host->port(); };
+}
+
 std::filesystem::path ServiceContext::state_dir() const {
   auto dir = StateDir(host_.impl_->config);
   std::filesystem::create_directories(dir);

@@ -58,6 +58,20 @@ Platform::Platform(const std::string& suite, PlatformOptions options) {
   so.api_key = sms_key;
   sms_ = std::make_unique<sms::Sandbox>(so);
 
+  // The two mobile-money sandboxes, with credentials files where the payments service looks for them.
+  auto start_money = [&](mobile_money::Sandbox::Kind kind, const std::string& file) {
+    mobile_money::Sandbox::Options mo;
+    mo.kind = kind;
+    mo.user = kind == mobile_money::Sandbox::Kind::kMomo ? crypto::UuidV7() : crypto::RandomToken(12);
+    mo.secret = crypto::RandomToken();
+    mo.key = crypto::RandomToken();
+    json::object creds{{"user", mo.user}, {"secret", mo.secret}, {"key", mo.key}};
+    crypto::WriteSecretFile(state_dir_ / "keys" / file, json::serialize(creds));
+    return std::make_unique<mobile_money::Sandbox>(mo);
+  };
+  momo_ = start_money(mobile_money::Sandbox::Kind::kMomo, "momo-sandbox.json");
+  orange_ = start_money(mobile_money::Sandbox::Kind::kOrange, "orange-sandbox.json");
+
   std::map<std::string, std::string> cfg{
       {"http.port", "0"},
       {"http.io_threads", "2"},
@@ -66,6 +80,8 @@ Platform::Platform(const std::string& suite, PlatformOptions options) {
       {"redis.url", RequiredEnv("OKADA_REDIS_URL")},
       {"state.dir", state_dir_.string()},
       {"sms.url", "http://127.0.0.1:" + std::to_string(sms_->port())},
+      {"payments.momo_url", "http://127.0.0.1:" + std::to_string(momo_->port())},
+      {"payments.orange_url", "http://127.0.0.1:" + std::to_string(orange_->port())},
       {"auth.insecure_fast_hashing", "true"},
       {"log.level", "warn"},
       {"http.request_deadline_ms", "10000"},
@@ -86,6 +102,8 @@ Platform::~Platform() {
   if (host_) host_->Shutdown();
   host_.reset();
   sms_.reset();
+  momo_.reset();
+  orange_.reset();
   std::error_code ec;
   std::filesystem::remove_all(state_dir_, ec);
 }
@@ -154,6 +172,55 @@ std::string Platform::Promote(Account& account, const std::string& role) {
   account.access_token = JsonField(in.body, "access_token");
   account.refresh_token = JsonField(in.body, "refresh_token");
   return account.access_token;
+}
+
+}  // namespace okada::test
+
+namespace okada::test {
+
+namespace {
+constexpr const char* kWeekHours =
+    R"([[{"open":"00:00","close":"23:59"}],[{"open":"00:00","close":"23:59"}],[{"open":"00:00","close":"23:59"}],)"
+    R"([{"open":"00:00","close":"23:59"}],[{"open":"00:00","close":"23:59"}],[{"open":"00:00","close":"23:59"}],)"
+    R"([{"open":"00:00","close":"23:59"}]])";
+}  // namespace
+
+Platform::Merchant Platform::NewMerchant(const std::string& name, double lat, double lon) {
+  Merchant m;
+  m.owner = SignUp();
+  json::object body{{"business_name", name}, {"category", "grocery"}, {"contact_phone", "+237 699 11 22 33"}};
+  auto applied = CallAs(m.owner.access_token, "POST", "/v1/merchants", json::serialize(body));
+  EXPECT_EQ(applied.status, 201) << applied.body;
+  m.id = JsonField(applied.body, "id");
+  std::string admin = MintToken(crypto::UuidV7(), "admin", crypto::UuidV7());
+  auto approved = CallAs(admin, "POST", "/v1/admin/merchants/" + m.id + "/approve");
+  EXPECT_EQ(approved.status, 200) << approved.body;
+  json::object signin{{"phone", m.owner.phone}, {"password", m.owner.password}};
+  auto res = Call("POST", "/v1/auth/signin", json::serialize(signin));
+  EXPECT_EQ(res.status, 200) << res.body;
+  m.token = JsonField(res.body, "access_token");
+  std::string store = R"({"name":")" + name + R"(","location":{"lat":)" + std::to_string(lat) + R"(,"lon":)" +
+                      std::to_string(lon) + R"(},"address":"Rue Joffre, Akwa","opening_hours":)" + kWeekHours +
+                      R"(,"delivery_radius_m":5000})";
+  auto created = CallAs(m.token, "POST", "/v1/merchants/" + m.id + "/stores", store);
+  EXPECT_EQ(created.status, 201) << created.body;
+  m.store = JsonField(created.body, "id");
+  return m;
+}
+
+std::string Platform::NewListedProduct(const Merchant& m, const std::string& name, std::int64_t price,
+                                       std::int64_t on_hand) {
+  std::string sku = "SKU-" + crypto::RandomToken(6);
+  std::string body = R"({"sku":")" + sku + R"(","name_fr":")" + name + R"(","name_en":")" + name +
+                     R"(","unit":"piece","category":"groceries"})";
+  auto res = CallAs(m.token, "POST", "/v1/merchants/" + m.id + "/products", body);
+  EXPECT_EQ(res.status, 201) << res.body;
+  std::string id = JsonField(res.body, "id");
+  std::string listing = R"({"price_xaf":)" + std::to_string(price) + R"(,"on_hand":)" + std::to_string(on_hand) +
+                        R"(,"low_stock_threshold":2})";
+  auto listed = CallAs(m.token, "PUT", "/v1/stores/" + m.store + "/listings/" + id, listing);
+  EXPECT_EQ(listed.status, 201) << listed.body;
+  return id;
 }
 
 }  // namespace okada::test

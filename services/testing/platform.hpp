@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 
 #include "okada/core/host.hpp"
+#include "okada/providers/mobile_money.hpp"
 #include "okada/providers/sms.hpp"
 #include "support/test_support.hpp"
 
@@ -29,6 +30,8 @@ class Platform {
   std::uint16_t port() const;
   Host& host() { return *host_; }
   sms::Sandbox& sms() { return *sms_; }
+  mobile_money::Sandbox& momo() { return *momo_; }
+  mobile_money::Sandbox& orange() { return *orange_; }
   const std::string& db_url() const { return db_->url(); }
   const std::filesystem::path& state_dir() const { return state_dir_; }
   const Config& config() const { return *config_; }
@@ -58,11 +61,22 @@ class Platform {
   /// access token carrying it (signed in again).
   std::string Promote(Account& account, const std::string& role);
 
+  struct Merchant {
+    Account owner;
+    std::string token;  ///< the owner's access token as merchant_owner
+    std::string id, store;
+  };
+  /// An approved merchant with one store open every day, delivering 5 km around (lat, lon) (Akwa, Douala).
+  Merchant NewMerchant(const std::string& name, double lat = 4.0525, double lon = 9.6963);
+  /// A product of `m`, listed in its store at `price` with `on_hand` in stock. Returns the product id.
+  std::string NewListedProduct(const Merchant& m, const std::string& name, std::int64_t price, std::int64_t on_hand);
+
  private:
   std::unique_ptr<FreshDatabase> db_;
   std::filesystem::path state_dir_;
   std::unique_ptr<Config> config_;
   std::unique_ptr<sms::Sandbox> sms_;
+  std::unique_ptr<mobile_money::Sandbox> momo_, orange_;
   std::unique_ptr<Host> host_;
 };
 

@@ -70,12 +70,13 @@ struct Caller::Shard {
   std::map<int, Cached> tokens;  ///< by scope (MoMo: collection, disbursement)
 };
 
-Caller::Caller(IoPool& io, std::string provider, std::chrono::milliseconds timeout, Metrics* metrics)
+Caller::Caller(IoPool& io, std::string provider, std::chrono::milliseconds timeout,
+               const resilience::BreakerOptions& breaker, Metrics* metrics)
     : io_(io), provider_(std::move(provider)), timeout_(timeout), metrics_(metrics) {
   for (std::size_t i = 0; i < io_.size(); ++i) {
     auto s = std::make_unique<Shard>();
     s->client = std::make_unique<http::Client>(io_.context(i));
-    s->breaker = std::make_unique<resilience::CircuitBreaker>(provider_, resilience::BreakerOptions{}, metrics);
+    s->breaker = std::make_unique<resilience::CircuitBreaker>(provider_, breaker, metrics);
     shards_.push_back(std::move(s));
   }
 }

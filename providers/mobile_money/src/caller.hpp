@@ -30,7 +30,8 @@ using TokenRequest = std::function<http::ClientRequest()>;
 class Caller {
  public:
   /// `provider` names metrics and messages ("momo", "orange_money").
-  Caller(IoPool& io, std::string provider, std::chrono::milliseconds timeout, Metrics* metrics);
+  Caller(IoPool& io, std::string provider, std::chrono::milliseconds timeout, const resilience::BreakerOptions& breaker,
+         Metrics* metrics);
   ~Caller();
 
   /// Sends `request` with `Authorization: Bearer <token>` (token from `scope`'s cache, fetched with

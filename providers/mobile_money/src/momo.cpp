@@ -56,7 +56,7 @@ Observed FromStatus(const json::object& o) {
 class Momo final : public Provider {
  public:
   Momo(IoPool& io, MomoOptions o, Metrics* metrics)
-      : options_(std::move(o)), caller_(io, "momo", options_.timeout, metrics) {}
+      : options_(std::move(o)), caller_(io, "momo", options_.timeout, options_.breaker, metrics) {}
 
   std::string_view name() const override { return "momo"; }
   bool CanTransfer() const override { return true; }

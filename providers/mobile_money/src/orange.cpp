@@ -38,7 +38,7 @@ State Parse(std::string status) {
 class Orange final : public Provider {
  public:
   Orange(IoPool& io, OrangeOptions o, Metrics* metrics)
-      : options_(std::move(o)), caller_(io, "orange_money", options_.timeout, metrics) {}
+      : options_(std::move(o)), caller_(io, "orange_money", options_.timeout, options_.breaker, metrics) {}
 
   std::string_view name() const override { return "orange_money"; }
   bool CanTransfer() const override { return false; }

@@ -3,6 +3,7 @@
 // timers, and a statement of settled transactions that tests can tamper with. State is in memory.
 // Personal data: nothing here logs numbers; the server's access log prints paths only.
 
+#include <atomic>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
@@ -116,6 +117,7 @@ struct Sandbox::Impl {
   }
 
   ~Impl() {
+    stopping = true;
     server->BeginDrain();
     server->WaitDrained(std::chrono::seconds(2));
     io.Stop();
@@ -169,10 +171,16 @@ struct Sandbox::Impl {
     return t.programme.outcome == "approve" ? "SUCCESSFUL" : "FAILED";
   }
 
+  // Waits `d`, in short steps so that a sandbox being destroyed ends every wait at once (a "slow" answer or a
+  // late callback must not outlive the server it belongs to).
   asio::awaitable<void> Pause(std::chrono::milliseconds d) {
-    if (d.count() <= 0) co_return;
-    asio::steady_timer timer(co_await asio::this_coro::executor, d);
-    co_await timer.async_wait(asio::use_awaitable);
+    auto until = std::chrono::steady_clock::now() + d;
+    asio::steady_timer timer(co_await asio::this_coro::executor);
+    while (!stopping && std::chrono::steady_clock::now() < until) {
+      timer.expires_after(std::min<std::chrono::steady_clock::duration>(std::chrono::milliseconds(20),
+                                                                        until - std::chrono::steady_clock::now()));
+      co_await timer.async_wait(asio::use_awaitable);
+    }
   }
 
   // Sends the settlement callback(s) of one transaction at the right time, as the programme says.
@@ -499,6 +507,7 @@ struct Sandbox::Impl {
   }
 
   Options options;
+  std::atomic<bool> stopping{false};
   IoPool io{1};
   Metrics metrics;
   http::Router router;

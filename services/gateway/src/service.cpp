@@ -260,6 +260,7 @@ class GatewayService : public Service {
     lo.classes["signin"] = {PerMinute(c.GetInt("gateway.signin_per_min")), true};
     lo.classes["otp"] = {PerMinute(c.GetInt("gateway.otp_per_min")), true};
     lo.classes["checkout"] = {PerMinute(c.GetInt("gateway.checkout_per_min")), true};
+    lo.classes["payment"] = {PerMinute(c.GetInt("gateway.payment_per_min")), true};
     e->limiter = std::make_shared<resilience::ShardedLimiter>(ctx.io(), lo, &ctx.redis(), &m);
     e->rate_hook = resilience::MakeRateLimitHook(e->limiter);
 

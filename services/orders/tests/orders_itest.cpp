@@ -21,10 +21,6 @@ namespace {
 namespace json = boost::json;
 using namespace std::chrono_literals;
 
-constexpr const char* kHours =
-    R"([[{"open":"07:00","close":"22:00"}],[{"open":"07:00","close":"22:00"}],[{"open":"07:00","close":"22:00"}],)"
-    R"([{"open":"07:00","close":"22:00"}],[{"open":"07:00","close":"22:00"}],[{"open":"07:00","close":"22:00"}],null])";
-
 // Akwa, Douala (the store) and points around it.
 constexpr double kStoreLat = 4.0525, kStoreLon = 9.6963;
 
@@ -55,43 +51,10 @@ class OrdersTest : public ::testing::Test {
   std::string Admin() { return p().MintToken(crypto::UuidV7(), "admin", crypto::UuidV7()); }
   std::string Customer() { return p().MintToken(crypto::UuidV7(), "customer", crypto::UuidV7()); }
 
-  struct Merchant {
-    Platform::Account owner;
-    std::string token, id, store;
-  };
-  Merchant NewMerchant(const std::string& name) {
-    Merchant m;
-    m.owner = p().SignUp();
-    json::object body{{"business_name", name}, {"category", "grocery"}, {"contact_phone", "+237 699 11 22 33"}};
-    auto applied = p().CallAs(m.owner.access_token, "POST", "/v1/merchants", json::serialize(body));
-    EXPECT_EQ(applied.status, 201) << applied.body;
-    m.id = JsonField(applied.body, "id");
-    auto approved = p().CallAs(Admin(), "POST", "/v1/admin/merchants/" + m.id + "/approve");
-    EXPECT_EQ(approved.status, 200) << approved.body;
-    json::object signin{{"phone", m.owner.phone}, {"password", m.owner.password}};
-    auto res = p().Call("POST", "/v1/auth/signin", json::serialize(signin));
-    EXPECT_EQ(res.status, 200) << res.body;
-    m.token = JsonField(res.body, "access_token");
-    std::string store = R"({"name":")" + name + R"(","location":{"lat":)" + std::to_string(kStoreLat) + R"(,"lon":)" +
-                        std::to_string(kStoreLon) + R"(},"address":"Rue Joffre, Akwa","opening_hours":)" + kHours +
-                        R"(,"delivery_radius_m":5000})";
-    auto created = p().CallAs(m.token, "POST", "/v1/merchants/" + m.id + "/stores", store);
-    EXPECT_EQ(created.status, 201) << created.body;
-    m.store = JsonField(created.body, "id");
-    return m;
-  }
+  using Merchant = Platform::Merchant;
+  Merchant NewMerchant(const std::string& name) { return p().NewMerchant(name, kStoreLat, kStoreLon); }
   std::string NewListedProduct(const Merchant& m, const std::string& name, std::int64_t price, std::int64_t on_hand) {
-    std::string sku = "SKU-" + crypto::RandomToken(6);
-    std::string body = R"({"sku":")" + sku + R"(","name_fr":")" + name + R"(","name_en":")" + name +
-                       R"(","unit":"piece","category":"groceries"})";
-    auto res = p().CallAs(m.token, "POST", "/v1/merchants/" + m.id + "/products", body);
-    EXPECT_EQ(res.status, 201) << res.body;
-    std::string id = JsonField(res.body, "id");
-    std::string listing = R"({"price_xaf":)" + std::to_string(price) + R"(,"on_hand":)" + std::to_string(on_hand) +
-                          R"(,"low_stock_threshold":2})";
-    auto listed = p().CallAs(m.token, "PUT", "/v1/stores/" + m.store + "/listings/" + id, listing);
-    EXPECT_EQ(listed.status, 201) << listed.body;
-    return id;
+    return p().NewListedProduct(m, name, price, on_hand);
   }
   std::pair<std::int64_t, std::int64_t> Stock(const std::string& store, const std::string& product) {
     auto rows = Psql(p().db_url(), "SELECT on_hand || ',' || reserved FROM products.listings WHERE store_id = '" +

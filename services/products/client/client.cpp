@@ -2,11 +2,10 @@
 
 #include <boost/json.hpp>
 
-#include "okada/core/access/access.hpp"
 #include "okada/core/errors.hpp"
 #include "okada/core/host.hpp"
 #include "okada/core/http/client.hpp"
-#include "okada/core/log.hpp"
+#include "okada/core/http/service_call.hpp"
 
 namespace okada::products {
 
@@ -15,14 +14,7 @@ namespace json = boost::json;
 namespace {
 
 http::ClientRequest Post(const std::string& token, std::string url, std::string body, Deadline deadline) {
-  http::ClientRequest req;
-  req.method = http::Method::kPost;
-  req.url = std::move(url);
-  req.headers.emplace_back("Content-Type", "application/json");
-  req.headers.emplace_back(std::string(access::kServiceTokenHeader), token);
-  req.body = std::move(body);
-  req.deadline = deadline;
-  return req;
+  return http::ServiceRequest(http::Method::kPost, std::move(url), token, std::move(body), deadline);
 }
 
 std::string Str(const json::object& o, std::string_view k) {
@@ -38,30 +30,11 @@ std::int64_t Int(const json::object& o, std::string_view k) {
   return 0;
 }
 
-// Turns products' answer into JSON, or rethrows its problem with the same code.
+// Only the catalogue's own refusals reach the customer; anything else is the platform's fault (502/503).
 json::object Answer(const http::ClientResponse& res, std::string_view what) {
-  boost::system::error_code ec;
-  json::value v = json::parse(res.body, ec);
-  if (res.status >= 200 && res.status < 300) {
-    if (ec || !v.is_object()) throw Error(ErrorCode::kUpstreamUnavailable, "the catalog answered garbage");
-    return std::move(v.get_object());
-  }
-  // Only the catalogue's own refusals reach the customer; anything else (a service-token problem, a rate
-  // limit, an unknown route) is the platform's fault: 502.
-  static constexpr std::string_view kPassed[] = {"OUT_OF_STOCK",      "PRODUCT_UNAVAILABLE",   "PRODUCT_NOT_FOUND",
-                                                 "VALIDATION_FAILED", "RESERVATION_NOT_FOUND", "NOT_FOUND"};
-  std::string code = !ec && v.is_object() ? Str(v.get_object(), "code") : std::string();
-  bool passed = false;
-  for (std::string_view p : kPassed) passed = passed || code == p;
-  if (passed && res.status < 500) {
-    const std::vector<ErrorInfo>& all = AllErrors();  // registry order = enumerator order
-    for (std::size_t i = 0; i < all.size(); ++i) {
-      if (all[i].code == code) throw Error(static_cast<ErrorCode>(i), Str(v.get_object(), "detail"));
-    }
-  }
-  log::Warn("products_client.bad_answer", {{"call", what}, {"status", res.status}});
-  if (res.status == 503) throw Unavailable("the catalog is unavailable; try again shortly");
-  throw Error(ErrorCode::kUpstreamUnavailable, "the catalog did not answer as expected");
+  return http::ServiceAnswer(res, "products_client", "the catalog", what,
+                             {"OUT_OF_STOCK", "PRODUCT_UNAVAILABLE", "PRODUCT_NOT_FOUND", "VALIDATION_FAILED",
+                              "RESERVATION_NOT_FOUND", "NOT_FOUND"});
 }
 
 std::vector<PricedLine> LinesOf(const json::object& o) {

@@ -38,10 +38,6 @@ std::vector<std::string> Names(const std::string& body, const char* field = "nam
 
 std::int64_t Int(const std::string& s) { return s.empty() ? -1 : std::stoll(s); }
 
-constexpr const char* kHours =
-    R"([[{"open":"07:00","close":"22:00"}],[{"open":"07:00","close":"22:00"}],[{"open":"07:00","close":"22:00"}],)"
-    R"([{"open":"07:00","close":"22:00"}],[{"open":"07:00","close":"22:00"}],[{"open":"07:00","close":"22:00"}],null])";
-
 class ProductsTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
@@ -68,32 +64,9 @@ class ProductsTest : public ::testing::Test {
     return p().Call(method, target, body, ServiceHeaders());
   }
 
-  /// An approved merchant with one store (at lat, lon); `token` is the owner's merchant_owner token.
-  struct Merchant {
-    Platform::Account owner;
-    std::string token;
-    std::string id;
-    std::string store;
-  };
+  using Merchant = Platform::Merchant;
   Merchant NewMerchant(const std::string& name, double lat = 4.05, double lon = 9.7) {
-    Merchant m;
-    m.owner = p().SignUp();
-    json::object body{{"business_name", name}, {"category", "grocery"}, {"contact_phone", "+237 699 11 22 33"}};
-    auto applied = p().CallAs(m.owner.access_token, "POST", "/v1/merchants", json::serialize(body));
-    EXPECT_EQ(applied.status, 201) << applied.body;
-    m.id = JsonField(applied.body, "id");
-    auto approved = p().CallAs(Admin(), "POST", "/v1/admin/merchants/" + m.id + "/approve");
-    EXPECT_EQ(approved.status, 200) << approved.body;
-    json::object signin{{"phone", m.owner.phone}, {"password", m.owner.password}};
-    auto res = p().Call("POST", "/v1/auth/signin", json::serialize(signin));
-    EXPECT_EQ(res.status, 200) << res.body;
-    m.token = JsonField(res.body, "access_token");
-    std::string store = R"({"name":")" + name + R"( centre","location":{"lat":)" + std::to_string(lat) + R"(,"lon":)" +
-                        std::to_string(lon) + R"(},"address":"Rue Joffre","opening_hours":)" + kHours + "}";
-    auto created = p().CallAs(m.token, "POST", "/v1/merchants/" + m.id + "/stores", store);
-    EXPECT_EQ(created.status, 201) << created.body;
-    m.store = JsonField(created.body, "id");
-    return m;
+    return p().NewMerchant(name, lat, lon);
   }
 
   std::string NewProduct(const Merchant& m, const std::string& sku, const std::string& name_fr,

@@ -91,6 +91,9 @@ class ServiceContext {
   access::DenyList& deny_list() const;
   /// The local state directory (keys), created 0700 if missing.
   std::filesystem::path state_dir() const;
+  /// Reads the port this process listens on (0 until the server is up): call it at request time, not at
+  /// Start(). Valid as long as the host (unlike this context, which lives only during Start()).
+  std::function<std::uint16_t()> listening_port() const;
 
  private:
   Host& host_;

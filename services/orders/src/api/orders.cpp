@@ -235,6 +235,18 @@ asio::awaitable<http::Response> PostStatus(StatePtr s, http::Request& req) {
   co_return JsonAnswer(OrderJson(*s, now, req.lang(), nullptr, nullptr, true), 200);
 }
 
+// Another service (payments, delivery) reading an order: no delivery point, no lines; `paid` says whether a
+// provider confirmed its payment.
+asio::awaitable<http::Response> GetInternal(StatePtr s, http::Request& req) {
+  if (!req.principal() || !req.principal()->service) throw Forbidden("internal route");
+  std::string id = PathOrder(req);
+  std::optional<OrderRow> o = co_await LoadOrder(*s->db, req.deadline(), id);
+  if (!o) throw Error(ErrorCode::kOrderNotFound);
+  json::object body = OrderJson(*s, *o, req.lang(), nullptr, nullptr, false);
+  body["paid"] = o->paid;
+  co_return JsonAnswer(body, 200);
+}
+
 asio::awaitable<http::Response> PostStatusInternal(StatePtr s, http::Request& req) {
   if (!req.principal() || !req.principal()->service) throw Forbidden("internal route");
   std::string id = PathOrder(req);
@@ -255,6 +267,8 @@ void AddOrderRoutes(http::Router& router, StatePtr s) {
   router.Add(http::Method::kGet, "/v1/orders/{id}", http::AsyncHandler([s](http::Request& r) { return GetOne(s, r); }));
   router.Add(http::Method::kPost, "/v1/orders/{id}/status",
              http::AsyncHandler([s](http::Request& r) { return PostStatus(s, r); }));
+  router.Add(http::Method::kGet, "/internal/v1/orders/{id}",
+             http::AsyncHandler([s](http::Request& r) { return GetInternal(s, r); }));
   router.Add(http::Method::kPost, "/internal/v1/orders/{id}/status",
              http::AsyncHandler([s](http::Request& r) { return PostStatusInternal(s, r); }));
 }

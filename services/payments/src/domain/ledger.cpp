@@ -111,11 +111,24 @@ Entry CashSettled(const std::string& rider_id, std::int64_t amount) {
   return e;
 }
 
-Entry Payout(const std::string& merchant_id, std::int64_t amount, std::string_view provider) {
+Entry PartyPayout(AccountKind party, const std::string& owner, std::int64_t amount, std::string_view provider) {
   if (amount <= 0) throw std::invalid_argument("a payout moves a positive amount");
+  if (party != AccountKind::kMerchantPayable && party != AccountKind::kRiderEarnings)
+    throw std::invalid_argument("payouts pay merchants and riders only");
   Entry e{"payout", {}};
-  Post(e, AccountKind::kMerchantPayable, merchant_id, amount);
+  Post(e, party, owner, amount);
   Post(e, AccountKind::kClearing, std::string(provider), -amount);
+  return e;
+}
+
+Entry Payout(const std::string& merchant_id, std::int64_t amount, std::string_view provider) {
+  return PartyPayout(AccountKind::kMerchantPayable, merchant_id, amount, provider);
+}
+
+Entry PayoutReversed(AccountKind party, const std::string& owner, std::int64_t amount, std::string_view provider) {
+  Entry e = PartyPayout(party, owner, amount, provider);
+  e.kind = "payout_reversed";
+  for (Posting& p : e.postings) p.amount = -p.amount;
   return e;
 }
 

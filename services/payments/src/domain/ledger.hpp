@@ -51,7 +51,7 @@ struct Posting {
 };
 
 struct Entry {
-  std::string kind;  ///< captured | delivered | payout | refund | cash_collected | cash_settled
+  std::string kind;  ///< captured | delivered | payout | payout_reversed | refund | cash_collected | cash_settled
   std::vector<Posting> postings;
 };
 
@@ -89,7 +89,12 @@ Entry Captured(const OrderMoney& o, std::string_view provider);
 Entry Delivered(const OrderMoney& o, const std::string& rider_id);
 Entry CashCollected(const OrderMoney& o, const std::string& rider_id);
 Entry CashSettled(const std::string& rider_id, std::int64_t amount);
-Entry Payout(const std::string& merchant_id, std::int64_t amount, std::string_view provider);
+/// Money sent to a merchant (`party` kMerchantPayable) or a rider (kRiderEarnings) through `provider`. Booked when
+/// the payout is created, so the same money cannot be paid out twice or refunded out of an emptied payable.
+Entry PartyPayout(AccountKind party, const std::string& owner, std::int64_t amount, std::string_view provider);
+Entry Payout(const std::string& merchant_id, std::int64_t amount, std::string_view provider);  ///< a merchant's
+/// A payout whose transfer failed for good: PartyPayout reversed (the money is owed again).
+Entry PayoutReversed(AccountKind party, const std::string& owner, std::int64_t amount, std::string_view provider);
 /// A full refund of a captured order, paid back through `provider`. `payable_balance` is the merchant's payable
 /// balance now (≤ 0: what we owe them); the part of their share it cannot cover (already paid out) is booked to
 /// merchant receivable. The platform gives back its commission. The delivery fee comes back out of

@@ -38,6 +38,7 @@
 #include <vector>
 
 #include "okada/core/deadline.hpp"
+#include "okada/core/resilience/circuit_breaker.hpp"
 
 namespace okada {
 class IoPool;
@@ -97,6 +98,7 @@ struct MomoOptions {
   std::string disbursement_key;                ///< … of the Disbursements product
   std::string target_environment = "sandbox";  ///< "mtncameroon" in production
   std::chrono::milliseconds timeout{10000};
+  resilience::BreakerOptions breaker;  ///< per I/O shard
 };
 std::unique_ptr<Provider> MakeMomo(IoPool& io, MomoOptions options, Metrics* metrics = nullptr);
 
@@ -108,6 +110,7 @@ struct OrangeOptions {
   std::string channel_msisdn;  ///< the merchant's channel number (channelUserMsisdn)
   std::string pin;             ///< the channel PIN
   std::chrono::milliseconds timeout{10000};
+  resilience::BreakerOptions breaker;  ///< per I/O shard
 };
 std::unique_ptr<Provider> MakeOrange(IoPool& io, OrangeOptions options, Metrics* metrics = nullptr);
 

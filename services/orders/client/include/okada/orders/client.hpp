@@ -1,0 +1,46 @@
+#pragma once
+/// Typed client of the orders service's internal API, for payments (and delivery): read an order, and move it
+/// as the platform through the state machine. A refusal by orders (404 ORDER_NOT_FOUND, 409
+/// INVALID_TRANSITION, 403 TRANSITION_FORBIDDEN) is rethrown with the same code. Thread-safe.
+
+#include <boost/asio/awaitable.hpp>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "okada/core/deadline.hpp"
+
+namespace okada {
+class ServiceTransport;
+}
+
+namespace okada::orders {
+
+/// An order as other services see it (no delivery point, no lines).
+struct OrderInfo {
+  std::string id;  ///< public id, ord_…
+  std::string status;
+  std::string store_id, merchant_id, customer_id;
+  std::optional<std::string> rider_id;
+  std::string payment_method;  ///< momo | orange_money | cash
+  std::int64_t items_xaf = 0, delivery_fee_xaf = 0, total_xaf = 0;
+  std::optional<std::string> payment_due_at;  ///< RFC 3339, while pending_payment
+  bool paid = false;
+};
+
+class Client {
+ public:
+  /// `transport` may be null (orders not reachable from this process): every call then throws 503.
+  Client(ServiceTransport* transport, std::string service_token);
+  /// Throws ORDER_NOT_FOUND (404) when there is no such order.
+  boost::asio::awaitable<OrderInfo> Get(Deadline deadline, std::string order_id) const;
+  /// Moves the order to `status` as the platform. Returns the order as it now is.
+  boost::asio::awaitable<OrderInfo> Move(Deadline deadline, std::string order_id, std::string status,
+                                         std::string reason) const;
+
+ private:
+  ServiceTransport* transport_;
+  std::string token_;
+};
+
+}  // namespace okada::orders
