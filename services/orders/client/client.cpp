@@ -62,6 +62,22 @@ std::string MoveBody(const std::string& status, const std::string& reason) {
 
 }  // namespace
 
+std::string PublicId(std::string_view uuid) {
+  std::string out = "ord_";
+  for (char c : uuid)
+    if (c != '-') out += c;
+  return out;
+}
+
+std::optional<std::string> UuidOf(std::string_view public_id) {
+  if (public_id.size() != 36 || public_id.substr(0, 4) != "ord_") return std::nullopt;
+  std::string hex(public_id.substr(4));
+  for (char c : hex)
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return std::nullopt;
+  return hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) + "-" + hex.substr(16, 4) + "-" +
+         hex.substr(20);
+}
+
 Client::Client(ServiceTransport* transport, std::string service_token)
     : transport_(transport), token_(std::move(service_token)) {}
 

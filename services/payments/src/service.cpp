@@ -97,6 +97,7 @@ Settings ReadSettings(const Config& c) {
   Settings s;
   s.rates.commission_bp = static_cast<int>(c.GetInt("payments.commission_bp"));
   s.rates.rider_share_bp = static_cast<int>(c.GetInt("payments.rider_share_bp"));
+  s.step_budget = 2 * c.GetDuration("payments.provider_timeout_ms") + std::chrono::milliseconds(2000);
   s.poll_first = c.GetDuration("payments.poll_first_ms");
   s.poll_max = c.GetDuration("payments.poll_max_ms");
   s.late_window = c.GetDuration("payments.late_window_ms");
@@ -107,7 +108,9 @@ Settings ReadSettings(const Config& c) {
   return s;
 }
 
-boost::asio::awaitable<void> Work(StatePtr s, Deadline d) { co_await WorkOnce(s, d); }
+boost::asio::awaitable<void> Look(StatePtr s, Deadline d) { co_await LookAtPayments(s, d); }
+boost::asio::awaitable<void> Follow(StatePtr s, Deadline d) { co_await FollowOrders(s, d); }
+boost::asio::awaitable<void> Move(StatePtr s, Deadline d) { co_await MoveMoney(s, d); }
 
 boost::asio::awaitable<void> ReconcileAll(StatePtr s, Deadline d) {
   for (const auto& [name, provider] : s->providers) {
@@ -173,7 +176,10 @@ class PaymentsService : public Service {
                                                        [s](const okada::events::Event& e, pg::Transaction& tx) {
                                                          return events::OnOrderCancelled(s, e, tx);
                                                        }));
-    ctx.AddJob(Job{"payments.work", c.GetDuration("payments.sweep_ms"), [s](Deadline d) { return Work(s, d); }});
+    std::chrono::milliseconds sweep = c.GetDuration("payments.sweep_ms");
+    ctx.AddJob(Job{"payments.look", sweep, [s](Deadline d) { return Look(s, d); }});
+    ctx.AddJob(Job{"payments.follow_orders", sweep, [s](Deadline d) { return Follow(s, d); }});
+    ctx.AddJob(Job{"payments.transfers", sweep, [s](Deadline d) { return Move(s, d); }});
     ctx.AddJob(Job{"payments.reconcile", c.GetDuration("payments.reconcile_ms"),
                    [s](Deadline d) { return ReconcileAll(s, d); }});
   }

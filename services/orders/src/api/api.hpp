@@ -12,6 +12,7 @@
 #include "events/events.hpp"
 #include "okada/core/http/request.hpp"
 #include "okada/core/http/router.hpp"
+#include "okada/orders/client.hpp"
 
 namespace okada::orders {
 
@@ -22,9 +23,7 @@ void AddOrderRoutes(http::Router& router, StatePtr s);     // orders.cpp (reads 
 void AddZoneRoutes(http::Router& router, StatePtr s);      // zones.cpp
 }  // namespace api
 
-/// "ord_" + the UUID's 32 hex digits, and back (nullopt when `public_id` is not one of ours).
-std::string PublicId(std::string_view uuid);
-std::optional<std::string> UuidOf(std::string_view public_id);
+// PublicId / UuidOf (the ord_… format) are in okada/orders/client.hpp, shared with the services that call us.
 
 /// An order as loaded from the store.
 struct OrderRow {

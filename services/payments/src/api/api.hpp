@@ -33,9 +33,9 @@ struct PaymentRow {
 PaymentRow ToPayment(const pg::Row& row);
 boost::asio::awaitable<std::optional<PaymentRow>> LoadPayment(pg::Database& db, Deadline d, std::string id);
 
-/// "ord_" + hex ↔ UUID.
-std::string PublicOrderId(std::string_view uuid);
-std::optional<std::string> OrderUuid(std::string_view public_id);
+/// "ord_" + hex ↔ UUID (the orders service's format).
+inline std::string PublicOrderId(std::string_view uuid) { return orders::PublicId(uuid); }
+inline std::optional<std::string> OrderUuid(std::string_view public_id) { return orders::UuidOf(public_id); }
 
 /// Sealed payer and payee numbers (keyring; the payment or party id as associated data).
 std::string SealNumber(const State& s, std::string_view owner_id, std::string_view msisdn);

@@ -58,6 +58,15 @@ domain::AccountKind PartyKind(const std::string& party) {
 }
 std::string PartyOwner(const std::string& party) { return party.substr(party.find(':') + 1); }
 
+// Every account an entry may touch (its postings' accounts, plus `also`).
+std::vector<std::string> AccountsOf(const domain::Entry& e, const std::string& also) {
+  std::vector<std::string> keys{also};
+  for (const domain::Posting& p : e.postings) keys.push_back(p.account.Key());
+  // Receivable is touched only when payable cannot cover the refund: lock it too.
+  if (also.rfind("merchant_payable:", 0) == 0) keys.push_back("merchant_receivable:" + PartyOwner(also));
+  return keys;
+}
+
 // Books a finished transfer with its status change, in one transaction. A refund is booked when the money has
 // left (against the merchant's payable as it is now: locked, so a payout cannot slip between); a payout was
 // booked when it was created and is reversed if it failed.
@@ -70,10 +79,10 @@ asio::awaitable<bool> Finish(StatePtr s, TransferRow t, std::string status, std:
   if (done.empty()) co_return false;
   if (t.purpose == "refund" && status == "succeeded" && paid) {
     std::string payable = "merchant_payable:" + paid->merchant_id;
-    pg::Result bal = co_await tx.Execute(store::kLockAccount, payable);
-    std::int64_t balance = bal.empty() ? 0 : bal.front().Get<std::int64_t>(0);
     domain::OrderMoney money = MoneyOf(*s, paid->order_id, paid->merchant_id, paid->items_xaf, paid->delivery_fee_xaf);
-    domain::Entry e = domain::Refund(money, paid->provider, balance, t.delivered);
+    std::vector<std::string> touched = AccountsOf(domain::Refund(money, paid->provider, 0, t.delivered), payable);
+    std::map<std::string, std::int64_t> locked = co_await store::LockAccounts(tx, touched);
+    domain::Entry e = domain::Refund(money, paid->provider, locked[payable], t.delivered);
     co_await store::Post(tx, e, "refund:" + paid->id, paid->order_id);
     events::PaymentFacts f;
     f.payment_id = paid->id;
@@ -181,11 +190,16 @@ void LogStepFailed(const std::string& what, const std::string& id, const std::st
   log::Warn("payments.worker_step_failed", {{"step", what}, {"id", id}, {"error", error}});
 }
 
-asio::awaitable<std::size_t> LookAtDuePayments(StatePtr s, Deadline d) {
+// Each item gets its own budget (up to two provider calls and a few statements), not what is left of the pass:
+// a pass that meets a slow provider takes longer, and the next one starts after it.
+Deadline StepDeadline(const State& s) { return Clock::now() + s.settings.step_budget; }
+
+asio::awaitable<std::size_t> LookAtDuePayments(StatePtr s, Deadline pass) {
   double late = static_cast<double>(s->settings.late_window.count());
-  pg::Result due = co_await s->db->Execute(d, store::kPaymentsDue, late, 50);
+  pg::Result due = co_await s->db->Execute(pass, store::kPaymentsDue, late, 50);
   std::size_t n = 0;
   for (const pg::Row& r : due) {
+    Deadline d = StepDeadline(*s);
     std::string id = r.Get<std::string>(0);
     bool overdue = r.Get<bool>(1);
     std::string failure;
@@ -225,10 +239,11 @@ asio::awaitable<std::size_t> LookAtDuePayments(StatePtr s, Deadline d) {
   co_return n;
 }
 
-asio::awaitable<std::size_t> SyncOrders(StatePtr s, Deadline d) {
-  pg::Result rows = co_await s->db->Execute(d, store::kPaymentsUnsynced, 50);
+asio::awaitable<std::size_t> SyncOrders(StatePtr s, Deadline pass) {
+  pg::Result rows = co_await s->db->Execute(pass, store::kPaymentsUnsynced, 50);
   std::size_t n = 0;
   for (const pg::Row& r : rows) {
+    Deadline d = StepDeadline(*s);
     std::string id = r.Get<std::string>(0);
     std::string failure;
     try {
@@ -242,10 +257,11 @@ asio::awaitable<std::size_t> SyncOrders(StatePtr s, Deadline d) {
   co_return n;
 }
 
-asio::awaitable<std::size_t> AdvanceTransfers(StatePtr s, Deadline d) {
-  pg::Result rows = co_await s->db->Execute(d, store::kTransfersDue, 50);
+asio::awaitable<std::size_t> AdvanceTransfers(StatePtr s, Deadline pass) {
+  pg::Result rows = co_await s->db->Execute(pass, store::kTransfersDue, 50);
   std::size_t n = 0;
   for (const pg::Row& r : rows) {
+    Deadline d = StepDeadline(*s);
     std::string id = r.Get<std::string>(0);
     std::string failure;
     try {
@@ -261,11 +277,13 @@ asio::awaitable<std::size_t> AdvanceTransfers(StatePtr s, Deadline d) {
 
 }  // namespace
 
-asio::awaitable<std::size_t> WorkOnce(StatePtr s, Deadline d) {
-  std::size_t n = co_await LookAtDuePayments(s, d);
-  n += co_await SyncOrders(s, d);
-  n += co_await AdvanceTransfers(s, d);
-  co_return n;
+// The job's deadline (its interval) is too short for provider calls; every step gets a fresh budget.
+asio::awaitable<std::size_t> LookAtPayments(StatePtr s, Deadline) {
+  co_return co_await LookAtDuePayments(s, StepDeadline(*s));
+}
+asio::awaitable<std::size_t> FollowOrders(StatePtr s, Deadline) { co_return co_await SyncOrders(s, StepDeadline(*s)); }
+asio::awaitable<std::size_t> MoveMoney(StatePtr s, Deadline) {
+  co_return co_await AdvanceTransfers(s, StepDeadline(*s));
 }
 
 }  // namespace okada::payments

@@ -157,24 +157,27 @@ asio::awaitable<http::Response> RecordDropOff(StatePtr s, http::Request& req) {
 asio::awaitable<http::Response> CashHandIn(StatePtr s, http::Request& req) {
   std::string rider(req.path_param("id"));
   if (!IsUuid(rider)) throw NotFound("rider ids are UUIDs");
-  std::optional<std::string_view> key = req.header("Idempotency-Key");
-  if (!key || key->empty() || key->size() > 100)
-    throw Error(ErrorCode::kValidationFailed, "send an Idempotency-Key header (1 to 100 characters)");
   JsonReader r(req.body());
   std::int64_t amount = r.Int("amount_xaf", 1, 100'000'000);
   r.RejectUnknownFields();
   r.Finish();
+  std::optional<std::string_view> key = req.header("Idempotency-Key");
+  if (!key || key->empty() || key->size() > 100)
+    throw Error(ErrorCode::kIdempotencyKeyRequired, "send an Idempotency-Key header (1 to 100 characters)");
   std::string account = "rider_cash_held:" + rider;
+  std::string entry_key = "cash_settled:" + rider + ":" + std::string(*key);
+  std::vector<std::string> touched{"clearing:cash", account};
   bool booked = false;
   {
     pg::Transaction tx = co_await s->db->Begin(req.deadline());
-    pg::Result held = co_await tx.Execute(store::kLockAccount, account);
-    std::int64_t balance = held.empty() ? 0 : held.front().Get<std::int64_t>(0);
-    std::string entry_key = "cash_settled:" + rider + ":" + std::string(*key);
-    booked = co_await store::Post(tx, domain::CashSettled(rider, amount), entry_key);
-    if (booked && amount > balance)
-      throw Error(ErrorCode::kValidationFailed,
-                  "the rider holds " + std::to_string(balance) + " XAF in cash; hand in at most that");
+    std::map<std::string, std::int64_t> held = co_await store::LockAccounts(tx, touched);
+    pg::Result done = co_await tx.Execute(store::kEntryExists, entry_key);
+    if (done.empty()) {  // not a repeat: the rider cannot hand in more than he holds
+      if (amount > held[account])
+        throw Error(ErrorCode::kValidationFailed,
+                    "the rider holds " + std::to_string(held[account]) + " XAF in cash; hand in at most that");
+      booked = co_await store::Post(tx, domain::CashSettled(rider, amount), entry_key);
+    }
     co_await tx.Commit();
   }
   if (booked) log::Info("payments.cash_handed_in", {{"rider", rider}, {"amount_xaf", amount}});

@@ -54,22 +54,6 @@ asio::awaitable<std::optional<PaymentRow>> LoadPayment(pg::Database& db, Deadlin
   co_return ToPayment(r.front());
 }
 
-std::string PublicOrderId(std::string_view uuid) {
-  std::string out = "ord_";
-  for (char c : uuid)
-    if (c != '-') out += c;
-  return out;
-}
-
-std::optional<std::string> OrderUuid(std::string_view public_id) {
-  if (public_id.size() != 36 || public_id.substr(0, 4) != "ord_") return std::nullopt;
-  std::string hex(public_id.substr(4));
-  for (char c : hex)
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return std::nullopt;
-  return hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) + "-" + hex.substr(16, 4) + "-" +
-         hex.substr(20);
-}
-
 std::string SealNumber(const State& s, std::string_view owner_id, std::string_view msisdn) {
   return s.keyring->get()->EncryptToText(msisdn, "payments.number:" + std::string(owner_id));
 }
@@ -103,6 +87,11 @@ double Uniform() {
 
 double LaterMs(const State& s, int looks) {
   return static_cast<double>(domain::NextLook(looks, s.settings.poll_first, s.settings.poll_max, Uniform()).count());
+}
+
+// An expired payment is only watched for a late approval: far less often than an open one.
+double LateLookMs(const State& s, int looks) {
+  return static_cast<double>(domain::NextLook(looks, s.settings.poll_max, 8 * s.settings.poll_max, Uniform()).count());
 }
 
 std::string CallbackToken(const State& s, std::string_view payment_id) {
@@ -230,9 +219,10 @@ asio::awaitable<PaymentRow> LookAndSettle(StatePtr s, PaymentRow p, Deadline d) 
   } catch (const std::exception& e) {
     failure = e.what();
   }
+  double later = p.status == "expired" ? LateLookMs(*s, p.checks) : LaterMs(*s, p.checks);
   if (!failure.empty()) {
     LogProviderDown(p, "status", failure);
-    co_await s->db->Execute(d, store::kPaymentLookLater, p.id, LaterMs(*s, p.checks));
+    co_await s->db->Execute(d, store::kPaymentLookLater, p.id, later);
     co_return p;
   }
   domain::Judgement j = domain::Judge(seen, p.amount_xaf);
@@ -255,10 +245,10 @@ asio::awaitable<PaymentRow> LookAndSettle(StatePtr s, PaymentRow p, Deadline d) 
                                               {"expected_xaf", p.amount_xaf},
                                               {"reported_xaf", seen.amount},
                                               {"reported_currency", seen.currency}});
-      co_await s->db->Execute(d, store::kPaymentFlag, p.id, std::string("amount_mismatch"), LaterMs(*s, p.checks));
+      co_await s->db->Execute(d, store::kPaymentFlag, p.id, j.reason, later);
       break;
     case domain::Verdict::kWait:
-      co_await s->db->Execute(d, store::kPaymentLookLater, p.id, LaterMs(*s, p.checks));
+      co_await s->db->Execute(d, store::kPaymentLookLater, p.id, later);
       break;
   }
   std::optional<PaymentRow> now = co_await LoadPayment(*s->db, d, p.id);

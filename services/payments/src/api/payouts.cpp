@@ -77,6 +77,7 @@ asio::awaitable<http::Response> CreateBatch(StatePtr s, http::Request& req) {
   mobile_money::Provider& momo = ProviderOf(*s, "momo");
   if (!momo.CanTransfer()) throw Error(ErrorCode::kPaymentProviderUnavailable, "MoMo transfers are not set up");
   std::string kind = party == "merchants" ? "merchant_payable" : "rider_earnings";
+  std::string party_kind = party == "merchants" ? "merchant" : "rider";  // (no temporaries inside co_await: GCC 12)
   domain::AccountKind account_kind =
       party == "merchants" ? domain::AccountKind::kMerchantPayable : domain::AccountKind::kRiderEarnings;
   std::string batch = crypto::UuidV7();
@@ -84,7 +85,10 @@ asio::awaitable<http::Response> CreateBatch(StatePtr s, http::Request& req) {
   std::vector<std::string> made;
   {
     pg::Transaction tx = co_await s->db->Begin(req.deadline());
-    co_await tx.Execute(store::kBatchInsert, batch, party == "merchants" ? std::string("merchant") : "rider", by, min);
+    co_await tx.Execute(store::kBatchInsert, batch, party_kind, by, min);
+    // Accounts are locked in key order: the clearing account first, then (kPayable) the parties'.
+    std::vector<std::string> clearing{"clearing:momo"};
+    co_await store::LockAccounts(tx, clearing);
     pg::Result owed = co_await tx.Execute(store::kPayable, kind, min);
     for (const pg::Row& o : owed) {
       std::string key = o.Get<std::string>(0);

@@ -20,7 +20,8 @@ namespace okada::payments {
 
 struct Settings {
   domain::Rates rates;
-  std::chrono::milliseconds poll_first{5000};  ///< first status look without a callback
+  std::chrono::milliseconds step_budget{22000};  ///< one worker step: two provider calls and a few statements
+  std::chrono::milliseconds poll_first{5000};    ///< first status look without a callback
   std::chrono::milliseconds poll_max{60000};
   std::chrono::milliseconds late_window{86400000};
   std::chrono::milliseconds reconcile_grace{300000};

@@ -2,6 +2,8 @@
 
 #include "store/ledger.hpp"
 
+#include <map>
+
 #include <stdexcept>
 #include <vector>
 
@@ -25,7 +27,12 @@ const pg::Statement kAccountsEnsure{
 const pg::Statement kPostingsInsert{
     "payments.postings_insert",
     "INSERT INTO payments.postings (entry_id, line, account, amount) SELECT $1::uuid, (n - 1)::smallint, a, v FROM "
-    "unnest($2::text[], $3::int8[]) WITH ORDINALITY AS p(a, v, n)"};
+    "unnest($2::text[], $3::int8[]) WITH ORDINALITY AS p(a, v, n) ORDER BY a"};
+// Row locks on accounts are always taken in key order (here, and by the postings' balance trigger, which runs in
+// the insertion order above): two entries touching the same accounts wait for each other, never deadlock.
+const pg::Statement kLockAccounts{
+    "payments.lock_accounts",
+    "SELECT key, balance FROM payments.accounts WHERE key = ANY($1::text[]) ORDER BY key FOR UPDATE"};
 const pg::Statement kBalanceOf{"payments.balance_of",
                                "SELECT coalesce((SELECT balance FROM payments.accounts WHERE key = $1), 0)::int8 AS b"};
 const pg::Statement kTrialBalance{"payments.trial_balance",
@@ -67,6 +74,14 @@ asio::awaitable<bool> Post(pg::Transaction& tx, const domain::Entry& entry, std:
   amount_array += "}";
   co_await tx.Execute(kPostingsInsert, id, TextArray(keys), amount_array);
   co_return true;
+}
+
+asio::awaitable<std::map<std::string, std::int64_t>> LockAccounts(pg::Transaction& tx, std::vector<std::string> keys) {
+  pg::Result rows = co_await tx.Execute(kLockAccounts, TextArray(keys));
+  std::map<std::string, std::int64_t> out;
+  for (const std::string& k : keys) out[k] = 0;
+  for (const pg::Row& r : rows) out[r.Get<std::string>(0)] = r.Get<std::int64_t>(1);
+  co_return out;
 }
 
 asio::awaitable<std::int64_t> BalanceOf(pg::Database& db, Deadline deadline, std::string account_key) {

@@ -4,8 +4,10 @@
 // entry key: posting the same business event twice (a retried callback, a replayed event) writes it once.
 #include <boost/asio/awaitable.hpp>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "domain/ledger.hpp"
 #include "okada/core/deadline.hpp"
@@ -19,6 +21,11 @@ namespace okada::payments::store {
 /// than what the merchant is owed violates payable_never_a_debt).
 boost::asio::awaitable<bool> Post(pg::Transaction& tx, const domain::Entry& entry, std::string entry_key,
                                   std::optional<std::string> order_id = std::nullopt);
+
+/// Locks `keys`' account rows in key order (the order every posting takes them, so no deadlock) and returns their
+/// balances (0 for an account never used). Take it before reading a balance that an entry depends on.
+boost::asio::awaitable<std::map<std::string, std::int64_t>> LockAccounts(pg::Transaction& tx,
+                                                                         std::vector<std::string> keys);
 
 /// An account's balance (0 for an account never used).
 boost::asio::awaitable<std::int64_t> BalanceOf(pg::Database& db, Deadline deadline, std::string account_key);

@@ -148,8 +148,7 @@ inline const pg::Statement kPayoutInsert{
     "requested_by) VALUES ($1::uuid, 'payout', $2::uuid, $3, 'momo', $4, $5, 'pending', $6)"};
 
 // --- ledger reads ---
-inline const pg::Statement kLockAccount{"payments.lock_account",
-                                        "SELECT balance FROM payments.accounts WHERE key = $1 FOR UPDATE"};
+inline const pg::Statement kEntryExists{"payments.entry_exists", "SELECT 1 FROM payments.journal WHERE entry_key = $1"};
 inline const pg::Statement kAccountGet{"payments.account_get",
                                        "SELECT key, kind, owner, balance FROM payments.accounts WHERE key = $1"};
 // An account's postings, newest first, with the balance after each (keyset paging on the journal id).

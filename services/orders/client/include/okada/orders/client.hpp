@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "okada/core/deadline.hpp"
 
@@ -15,6 +16,10 @@ class ServiceTransport;
 }
 
 namespace okada::orders {
+
+/// The public order id: "ord_" + the order UUID's 32 hex digits; and back (nullopt when `public_id` is not one).
+std::string PublicId(std::string_view uuid);
+std::optional<std::string> UuidOf(std::string_view public_id);
 
 /// An order as other services see it (no delivery point, no lines).
 struct OrderInfo {
