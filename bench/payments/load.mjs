@@ -62,7 +62,7 @@ async function otherOne(i, planned) {
 }
 
 async function payOne(i, planned) {
-  const c = seed.customers[(seed.customers.length - 1 - i) % seed.customers.length];
+  const c = seed.customers[seed.customers.length - 1 - (i % seed.customers.length)];
   const h = { authorization: `Bearer ${c.token}` };
   const product = seed.product_ids[i % seed.product_ids.length];
   await request('PUT', `/v1/carts/${seed.store_id}/lines/${product}`, h, { qty: 1 });

@@ -128,7 +128,7 @@ asio::awaitable<void> AdvanceTransfer(StatePtr s, std::string transfer_id, Deadl
   if (!t.reference) {
     std::string ref;
     try {
-      ref = co_await provider.PrepareTransfer(d);
+      ref = co_await provider.PrepareTransfer(ProviderDeadline(d));
     } catch (const Error& e) {
       failure = e.what();
       refused = e.code() == ErrorCode::kPaymentRefused;
@@ -147,7 +147,7 @@ asio::awaitable<void> AdvanceTransfer(StatePtr s, std::string transfer_id, Deadl
     req.external_id = t.id;
     req.message = t.purpose == "refund" ? "Okada remboursement / refund" : "Okada versement / payout";
     try {
-      co_await provider.Transfer(req, d);
+      co_await provider.Transfer(req, ProviderDeadline(d));
     } catch (const Error& e) {
       failure = e.what();
       refused = e.code() == ErrorCode::kPaymentRefused;
@@ -160,7 +160,7 @@ asio::awaitable<void> AdvanceTransfer(StatePtr s, std::string transfer_id, Deadl
   if (failure.empty() && t.status == "sent") {
     mobile_money::Observed seen;
     try {
-      seen = co_await provider.TransferStatus(*t.reference, d);
+      seen = co_await provider.TransferStatus(*t.reference, ProviderDeadline(d));
     } catch (const std::exception& e) {
       failure = e.what();
     }
@@ -239,38 +239,22 @@ asio::awaitable<std::size_t> LookAtDuePayments(StatePtr s, Deadline pass) {
   co_return n;
 }
 
-asio::awaitable<std::size_t> SyncOrders(StatePtr s, Deadline pass) {
-  pg::Result rows = co_await s->db->Execute(pass, store::kPaymentsUnsynced, 50);
+// One step per due row (its id in column 0), each with its own budget; a failing row is logged and left for the
+// next pass, the others go on.
+using Step = asio::awaitable<void> (*)(StatePtr, std::string, Deadline);
+asio::awaitable<std::size_t> EachDue(StatePtr s, const pg::Statement& due, const char* what, Step step) {
+  pg::Result rows = co_await s->db->Execute(StepDeadline(*s), due, 50);
   std::size_t n = 0;
   for (const pg::Row& r : rows) {
-    Deadline d = StepDeadline(*s);
     std::string id = r.Get<std::string>(0);
     std::string failure;
     try {
-      co_await SyncOrder(s, id, d);
+      co_await step(s, id, StepDeadline(*s));
       ++n;
     } catch (const std::exception& e) {
       failure = e.what();
     }
-    if (!failure.empty()) LogStepFailed("order", id, failure);
-  }
-  co_return n;
-}
-
-asio::awaitable<std::size_t> AdvanceTransfers(StatePtr s, Deadline pass) {
-  pg::Result rows = co_await s->db->Execute(pass, store::kTransfersDue, 50);
-  std::size_t n = 0;
-  for (const pg::Row& r : rows) {
-    Deadline d = StepDeadline(*s);
-    std::string id = r.Get<std::string>(0);
-    std::string failure;
-    try {
-      co_await AdvanceTransfer(s, id, d);
-      ++n;
-    } catch (const std::exception& e) {
-      failure = e.what();
-    }
-    if (!failure.empty()) LogStepFailed("transfer", id, failure);
+    if (!failure.empty()) LogStepFailed(what, id, failure);
   }
   co_return n;
 }
@@ -281,9 +265,11 @@ asio::awaitable<std::size_t> AdvanceTransfers(StatePtr s, Deadline pass) {
 asio::awaitable<std::size_t> LookAtPayments(StatePtr s, Deadline) {
   co_return co_await LookAtDuePayments(s, StepDeadline(*s));
 }
-asio::awaitable<std::size_t> FollowOrders(StatePtr s, Deadline) { co_return co_await SyncOrders(s, StepDeadline(*s)); }
+asio::awaitable<std::size_t> FollowOrders(StatePtr s, Deadline) {
+  co_return co_await EachDue(s, store::kPaymentsUnsynced, "order", &SyncOrder);
+}
 asio::awaitable<std::size_t> MoveMoney(StatePtr s, Deadline) {
-  co_return co_await AdvanceTransfers(s, StepDeadline(*s));
+  co_return co_await EachDue(s, store::kTransfersDue, "transfer", &AdvanceTransfer);
 }
 
 }  // namespace okada::payments

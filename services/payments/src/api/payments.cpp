@@ -62,6 +62,11 @@ std::string OpenNumber(const State& s, std::string_view owner_id, std::string_vi
   return s.keyring->get()->DecryptText(sealed, "payments.number:" + std::string(owner_id));
 }
 
+Deadline ProviderDeadline(Deadline d) {
+  Clock::time_point now = Clock::now();
+  return d <= now ? d : now + (d - now) * 3 / 4;
+}
+
 mobile_money::Provider& ProviderOf(const State& s, const std::string& name) {
   auto it = s.providers.find(name);
   if (it == s.providers.end() || !it->second)
@@ -176,7 +181,7 @@ asio::awaitable<void> RequestCollection(StatePtr s, PaymentRow p, Deadline d) {
   std::string reference = p.reference.value_or("");
   if (reference.empty()) {
     try {
-      reference = co_await provider.Prepare(d);
+      reference = co_await provider.Prepare(ProviderDeadline(d));
     } catch (const Error& e) {
       failure = e.what();
       refused = e.code() == ErrorCode::kPaymentRefused;
@@ -192,7 +197,7 @@ asio::awaitable<void> RequestCollection(StatePtr s, PaymentRow p, Deadline d) {
   }
   if (failure.empty()) {
     try {
-      co_await provider.Collect(CollectionOf(*s, p, reference), d);
+      co_await provider.Collect(CollectionOf(*s, p, reference), ProviderDeadline(d));
     } catch (const Error& e) {
       failure = e.what();
       refused = e.code() == ErrorCode::kPaymentRefused;
@@ -215,7 +220,7 @@ asio::awaitable<PaymentRow> LookAndSettle(StatePtr s, PaymentRow p, Deadline d) 
   mobile_money::Observed seen;
   std::string failure;
   try {
-    seen = co_await provider.CollectionStatus(*p.reference, d);
+    seen = co_await provider.CollectionStatus(*p.reference, ProviderDeadline(d));
   } catch (const std::exception& e) {
     failure = e.what();
   }
