@@ -613,9 +613,13 @@ TEST_F(PaymentsTest, LedgerHoldsUnderAThousandRandomOperationsWithFaults) {
       auto info = p().CallAs(admin, "GET", "/v1/orders/" + o.id);
       std::int64_t total = std::stoll(JsonField(info.body, "total_xaf"));
       const std::string& rider = riders[pick(static_cast<int>(riders.size()))];
-      if (pick(4) == 0) EXPECT_EQ(drop_off(o, rider, total - 100).status, 422);
+      if (pick(4) == 0) {
+        EXPECT_EQ(drop_off(o, rider, total - 100).status, 422);
+      }
       EXPECT_EQ(drop_off(o, rider, total).status, 200);
-      if (pick(3) == 0) EXPECT_EQ(JsonField(drop_off(o, rider, total).body, "booked"), "false");
+      if (pick(3) == 0) {
+        EXPECT_EQ(JsonField(drop_off(o, rider, total).body, "booked"), "false");
+      }
       orders.push_back(o);
       ++counts["cash_collected"];
     } else if (roll < 62) {  // a paid order delivered
@@ -657,7 +661,9 @@ TEST_F(PaymentsTest, LedgerHoldsUnderAThousandRandomOperationsWithFaults) {
         std::int64_t amount = 1 + static_cast<std::int64_t>(rng() % static_cast<std::uint64_t>(held));
         std::string body = R"({"amount_xaf":)" + std::to_string(amount) + "}";
         EXPECT_EQ(p().CallAs(support, "POST", path, body, {{"Idempotency-Key", key}}).status, 201);
-        if (pick(2)) EXPECT_EQ(p().CallAs(support, "POST", path, body, {{"Idempotency-Key", key}}).status, 200);
+        if (pick(2)) {
+          EXPECT_EQ(p().CallAs(support, "POST", path, body, {{"Idempotency-Key", key}}).status, 200);
+        }
         ++counts["cash_handed_in"];
       }
       std::string too_much = R"({"amount_xaf":)" + std::to_string(balance("rider_cash_held:" + rider) + 1) + "}";
