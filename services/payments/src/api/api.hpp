@@ -8,6 +8,7 @@
 #include <string>
 
 #include "api/state.hpp"
+#include "events/events.hpp"
 #include "okada/core/http/router.hpp"
 
 namespace okada::payments {
@@ -40,6 +41,14 @@ inline std::optional<std::string> OrderUuid(std::string_view public_id) { return
 /// Sealed payer and payee numbers (keyring; the payment or party id as associated data).
 std::string SealNumber(const State& s, std::string_view owner_id, std::string_view msisdn);
 std::string OpenNumber(const State& s, std::string_view owner_id, std::string_view sealed);
+
+/// When to look again after `looks` looks (full jitter, payments.poll_first_ms backing off to poll_max_ms), in ms;
+/// an expired payment, only watched for a late approval, far less often (poll_max_ms to 8 × poll_max_ms).
+double LaterMs(const State& s, int looks);
+double LateLookMs(const State& s, int looks);
+
+/// What the payment.* events say about a payment.
+events::PaymentFacts FactsOf(const PaymentRow& p);
 
 /// The deadline of a provider call made under `d`: three quarters of what is left, so that a provider that hangs
 /// leaves time to record the attempt (and answer the customer 202; the worker asks again) instead of a 503.

@@ -4,8 +4,6 @@
 // finished by the next one.
 #include "api/jobs.hpp"
 
-#include <random>
-
 #include "api/api.hpp"
 #include "domain/lifecycle.hpp"
 #include "events/events.hpp"
@@ -19,12 +17,6 @@ namespace okada::payments {
 namespace asio = boost::asio;
 
 namespace {
-
-double LaterMs(const State& s, int looks) {
-  thread_local std::mt19937_64 rng{std::random_device{}()};
-  double u = std::uniform_real_distribution<double>(0.0, 1.0)(rng);
-  return static_cast<double>(domain::NextLook(looks, s.settings.poll_first, s.settings.poll_max, u).count());
-}
 
 struct TransferRow {
   std::string id, purpose, provider, payee_enc, status, requested_by;
@@ -84,14 +76,8 @@ asio::awaitable<bool> Finish(StatePtr s, TransferRow t, std::string status, std:
     std::map<std::string, std::int64_t> locked = co_await store::LockAccounts(tx, touched);
     domain::Entry e = domain::Refund(money, paid->provider, locked[payable], t.delivered);
     co_await store::Post(tx, e, "refund:" + paid->id, paid->order_id);
-    events::PaymentFacts f;
-    f.payment_id = paid->id;
-    f.order_id = PublicOrderId(paid->order_id);
-    f.customer_id = paid->customer_id;
-    f.provider = paid->provider;
-    f.amount_xaf = paid->amount_xaf;
-    co_await s->outbox->Append(tx, "payment.refunded",
-                               events::Refunded(f, t.id, t.amount, t.amount == paid->amount_xaf));
+    std::string payload = events::Refunded(FactsOf(*paid), t.id, t.amount, t.amount == paid->amount_xaf);
+    co_await s->outbox->Append(tx, "payment.refunded", payload);
   } else if (t.purpose == "payout" && status == "failed" && t.party) {
     domain::Entry e = domain::PayoutReversed(PartyKind(*t.party), PartyOwner(*t.party), t.amount, t.provider);
     co_await store::Post(tx, e, "payout_reversed:" + t.id);
@@ -215,13 +201,7 @@ asio::awaitable<std::size_t> LookAtDuePayments(StatePtr s, Deadline pass) {
           pg::Transaction tx = co_await s->db->Begin(d);
           pg::Result moved = co_await tx.Execute(store::kPaymentExpire, id);
           if (!moved.empty()) {
-            events::PaymentFacts f;
-            f.payment_id = now.id;
-            f.order_id = PublicOrderId(now.order_id);
-            f.customer_id = now.customer_id;
-            f.provider = now.provider;
-            f.amount_xaf = now.amount_xaf;
-            co_await s->outbox->Append(tx, "payment.failed", events::Failed(f, "timeout"));
+            co_await s->outbox->Append(tx, "payment.failed", events::Failed(FactsOf(now), "timeout"));
           }
           co_await tx.Commit();
           if (!moved.empty()) {

@@ -90,14 +90,17 @@ double Uniform() {
   return std::uniform_real_distribution<double>(0.0, 1.0)(rng);
 }
 
+}  // namespace
+
 double LaterMs(const State& s, int looks) {
   return static_cast<double>(domain::NextLook(looks, s.settings.poll_first, s.settings.poll_max, Uniform()).count());
 }
 
-// An expired payment is only watched for a late approval: far less often than an open one.
 double LateLookMs(const State& s, int looks) {
   return static_cast<double>(domain::NextLook(looks, s.settings.poll_max, 8 * s.settings.poll_max, Uniform()).count());
 }
+
+namespace {
 
 std::string CallbackToken(const State& s, std::string_view payment_id) {
   unsigned char mac[crypto_auth_hmacsha256_BYTES];
@@ -116,6 +119,8 @@ std::string CallbackUrl(const State& s, const PaymentRow& p) {
   return base + "/v1/payments/" + p.id + "/callback?token=" + CallbackToken(s, p.id);
 }
 
+}  // namespace
+
 events::PaymentFacts FactsOf(const PaymentRow& p) {
   events::PaymentFacts f;
   f.payment_id = p.id;
@@ -125,6 +130,8 @@ events::PaymentFacts FactsOf(const PaymentRow& p) {
   f.amount_xaf = p.amount_xaf;
   return f;
 }
+
+namespace {
 
 void LogProviderDown(const PaymentRow& p, const std::string& step, const std::string& error) {
   log::Warn("payments.provider_down", {{"payment", p.id}, {"provider", p.provider}, {"step", step}, {"error", error}});
@@ -392,11 +399,10 @@ asio::awaitable<http::Response> Pay(StatePtr s, http::Request& req) {
     if (winner.empty()) throw Conflict("try again");
     co_return JsonAnswer(PaymentJson(ToPayment(winner.front()), nullptr), 200);
   }
-  std::optional<PaymentRow> p = co_await LoadPayment(*s->db, req.deadline(), id);
-  if (!p) throw Error(ErrorCode::kInternal);
-  co_await RequestCollection(s, *p, req.deadline());
+  PaymentRow p = ToPayment(made.front());
+  co_await RequestCollection(s, p, req.deadline());
   std::optional<PaymentRow> now = co_await LoadPayment(*s->db, req.deadline(), id);
-  http::Response res = JsonAnswer(PaymentJson(now.value_or(*p), nullptr), 202);
+  http::Response res = JsonAnswer(PaymentJson(now.value_or(p), nullptr), 202);
   res.headers.emplace_back("Location", "/v1/payments/" + id);
   co_return res;
 }
@@ -433,10 +439,6 @@ asio::awaitable<http::Response> Callback(StatePtr s, http::Request& req) {
   }
   co_return JsonAnswer(CallbackAck(), 200);
 }
-
-struct RefundInput {
-  std::string reason;
-};
 
 asio::awaitable<http::Response> Refund(StatePtr s, http::Request& req) {
   Caller c = RequireCaller(req);

@@ -20,7 +20,7 @@ inline const pg::Statement kPaymentInsert{
     "INSERT INTO payments.payments (id, order_id, customer_id, merchant_id, provider, payer_enc, items_xaf, "
     "delivery_fee_xaf, amount_xaf, status, expires_at, next_check_at) VALUES ($1::uuid, $2::uuid, "
     "$3::uuid, $4::uuid, $5, $6, $7, $8, $9, 'intent', $10::timestamptz, now()) ON CONFLICT (order_id) DO NOTHING "
-    "RETURNING id::text"};
+    "RETURNING " OKADA_PAYMENT_COLUMNS};
 inline const pg::Statement kPaymentGet{"payments.payment_get",
                                        "SELECT " OKADA_PAYMENT_COLUMNS " FROM payments.payments WHERE id = $1::uuid"};
 inline const pg::Statement kPaymentOfOrder{
