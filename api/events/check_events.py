@@ -39,6 +39,9 @@ KNOWN_DYNAMIC = {
     ("services/orders/src/api/orders.cpp", "std::string(t.event)"): "the event column of Rules() (lifecycle.cpp)",
     ("services/users/src/api/riders.cpp", "type"): "the literals of the `type = …` statement before it",
     ("services/users/src/events/outbox.cpp", "event.type"): "users' Append(tx, Of(…)): its callers' Of() literals",
+    ("services/delivery/src/api/deliveries.cpp", "std::string(m.event)"):
+        "the event column of Moves() (services/delivery/src/domain/lifecycle.cpp), listed in kEmitted "
+        "(services/delivery/src/events/events.cpp)",
 }
 OF_KEYS = re.compile(r'events::Of\(\s*"([a-z_]+\.[a-z_]+)"\s*,\s*"(\w+)"\s*,\s*[^,()]+(?:\([^()]*\))?'
                      r'(?:\s*,\s*"(\w+)"\s*,\s*[^,()]+(?:\([^()]*\))?)?\s*\)')

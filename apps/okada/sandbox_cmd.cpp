@@ -23,8 +23,10 @@
 #include "okada/core/crypto/secret_file.hpp"
 #include "okada/core/errors.hpp"
 #include "okada/core/log.hpp"
+#include "okada/providers/email.hpp"
 #include "okada/providers/mobile_money.hpp"
 #include "okada/providers/sms.hpp"
+#include "okada/providers/webpush.hpp"
 
 extern char** environ;
 
@@ -39,6 +41,22 @@ Sandboxes:
   sms      The local SMS gateway (same HTTP protocol as the aggregators; see 'okada sandbox sms --help')
   momo     MTN MoMo Collections and Disbursements (see 'okada sandbox momo --help')
   orange   Orange Money merchant payment (see 'okada sandbox orange --help')
+  smtp     An SMTP sink that keeps every e-mail (SMTP on 58026, read them over HTTP on 58027)
+  push     A web push service that checks VAPID and decrypts RFC 8291 messages (HTTP on 58028)
+)";
+
+constexpr const char* kMailPushHelp = R"(Usage: okada sandbox smtp|push [--host H] [--port N] [--http-port N]
+
+smtp: an SMTP server (default port 58026) that accepts every message (AUTH PLAIN offered, not required) and keeps
+      the last 10,000; read them over HTTP (default --http-port 58027):
+  GET    /v1/messages?to=ADDR   {"items":[{id,from,to,subject,text,received_at}]}
+  DELETE /v1/messages           forget them all
+  POST   /v1/sandbox/fail       {"count":N}: the next N messages are refused (451)
+push: a push service (default port 58028) playing the browsers too:
+  POST   /sandbox/subscriptions              a new subscription {id, endpoint, keys{p256dh, auth}}
+  POST   /push/{id}                          what the platform sends (VAPID checked, body decrypted)
+  GET    /sandbox/subscriptions/{id}/messages   the decrypted messages
+  DELETE /sandbox/subscriptions/{id}         later pushes answer 410 Gone
 )";
 
 constexpr const char* kMobileMoneyHelp =
@@ -254,6 +272,52 @@ int RunMobileMoney(const std::string& name, int argc, char** argv) {
   return 0;
 }
 
+int RunMailOrPush(const std::string& name, int argc, char** argv) {
+  std::string host = "127.0.0.1";
+  std::string port_text, http_port_text;
+  for (int i = 3; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg == "--help" || arg == "-h") {
+      std::cout << kMailPushHelp;
+      return 0;
+    }
+    if (Option("--host", argc, argv, i, host) || Option("--port", argc, argv, i, port_text) ||
+        Option("--http-port", argc, argv, i, http_port_text))
+      continue;
+    std::cerr << "okada sandbox " << name << ": unknown option '" << arg << "' (see okada sandbox " << name
+              << " --help)\n";
+    return 2;
+  }
+  sigset_t set = BlockStopSignals();
+  std::unique_ptr<email::Sink> sink;
+  std::unique_ptr<webpush::Sandbox> push;
+  try {
+    if (name == "smtp") {
+      email::Sink::Options o;
+      o.host = host;
+      o.smtp_port = port_text.empty() ? 58026 : ParsePort(port_text);
+      o.http_port = http_port_text.empty() ? 58027 : ParsePort(http_port_text);
+      sink = std::make_unique<email::Sink>(o);
+      std::cout << "okada sandbox smtp: SMTP on " << host << ":" << sink->smtp_port() << ", messages on http://" << host
+                << ":" << sink->http_port() << "/v1/messages" << std::endl;
+    } else {
+      webpush::Sandbox::Options o;
+      o.host = host;
+      o.port = port_text.empty() ? 58028 : ParsePort(port_text);
+      push = std::make_unique<webpush::Sandbox>(o);
+      std::cout << "okada sandbox push: listening on http://" << host << ":" << push->port() << std::endl;
+    }
+  } catch (const boost::system::system_error& e) {
+    std::cerr << "okada sandbox " << name << ": cannot listen on " << host << ": " << e.code().message() << "\n";
+    return 1;
+  }
+  int sig = 0;
+  sigwait(&set, &sig);
+  std::cout << "okada sandbox " << name << ": stopping (" << (sig == SIGTERM ? "SIGTERM" : "SIGINT") << ")"
+            << std::endl;
+  return 0;
+}
+
 }  // namespace
 
 int RunSandboxCommand(int argc, char** argv) {
@@ -265,6 +329,7 @@ int RunSandboxCommand(int argc, char** argv) {
   try {
     if (name == "sms") return RunSms(argc, argv);
     if (name == "momo" || name == "orange") return RunMobileMoney(name, argc, argv);
+    if (name == "smtp" || name == "push") return RunMailOrPush(name, argc, argv);
   } catch (const ConfigError& e) {
     std::cerr << "okada sandbox " << name << ": configuration error: " << e.what() << "\n";
     return 78;  // EX_CONFIG

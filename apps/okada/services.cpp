@@ -1,7 +1,9 @@
 #include "services.hpp"
 
 #include "okada/auth/service.hpp"
+#include "okada/delivery/service.hpp"
 #include "okada/gateway/service.hpp"
+#include "okada/notifications/service.hpp"
 #include "okada/orders/service.hpp"
 #include "okada/payments/service.hpp"
 #include "okada/products/service.hpp"
@@ -19,6 +21,8 @@ std::vector<ServiceFactory> Catalogue() {
       {"products", [] { return products::MakeService(); }},
       {"orders", [] { return orders::MakeService(); }},
       {"payments", [] { return payments::MakeService(); }},
+      {"delivery", [] { return delivery::MakeService(); }},
+      {"notifications", [] { return notifications::MakeService(); }},
       {"gateway", [] { return gateway::MakeService(); }, /*always=*/true},
   };
 }

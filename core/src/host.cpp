@@ -236,8 +236,8 @@ http::Router& ServiceContext::router() const { return *host_.impl_->router; }
 pg::Database& ServiceContext::db() const { return *host_.impl_->db; }
 redis::Redis& ServiceContext::redis() const { return *host_.impl_->redis; }
 void ServiceContext::AddJob(Job job) { host_.impl_->jobs.push_back(std::move(job)); }
-void ServiceContext::AddWebSocket(std::string path, http::WebSocketHandler handler) {
-  host_.impl_->server->AddWebSocket(std::move(path), std::move(handler));
+void ServiceContext::AddWebSocket(std::string path, http::WebSocketHandler handler, http::WebSocketAdmit admit) {
+  host_.impl_->server->AddWebSocket(std::move(path), std::move(handler), std::move(admit));
 }
 void ServiceContext::SetAuthHook(http::Hook hook) { host_.impl_->server->SetAuthHook(std::move(hook)); }
 void ServiceContext::SetRateLimitHook(http::Hook hook) { host_.impl_->server->SetRateLimitHook(std::move(hook)); }

@@ -246,6 +246,37 @@ void JsonReader::Array(std::string_view field, std::size_t min, std::size_t max,
   }
 }
 
+std::vector<std::string> JsonReader::OptionalStrings(std::string_view field, std::size_t max, StringRule rule) {
+  std::vector<std::string> out;
+  const boost::json::value* v = Find(field, false);
+  if (!v) return out;
+  if (!v->is_array()) {
+    Fail(field, "INVALID_TYPE", "expected an array of strings");
+    return out;
+  }
+  const auto& arr = v->get_array();
+  if (arr.size() > max) {
+    Fail(field, "TOO_LONG", "at most " + std::to_string(max) + " elements");
+    return out;
+  }
+  for (std::size_t i = 0; i < arr.size(); ++i) {
+    std::string path = Path(field) + "[" + std::to_string(i) + "]";
+    if (!arr[i].is_string()) {
+      shared_->errors.push_back(FieldError{path, "INVALID_TYPE", "expected a string"});
+      continue;
+    }
+    std::string_view x = arr[i].get_string();
+    if (x.size() < rule.min_length || x.size() > rule.max_length) {
+      shared_->errors.push_back(FieldError{
+          path, x.size() < rule.min_length ? "TOO_SHORT" : "TOO_LONG",
+          "between " + std::to_string(rule.min_length) + " and " + std::to_string(rule.max_length) + " characters"});
+      continue;
+    }
+    out.emplace_back(x);
+  }
+  return out;
+}
+
 void JsonReader::RejectUnknownFields() {
   if (!obj_) return;
   for (const auto& kv : *obj_) {

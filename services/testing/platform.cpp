@@ -71,6 +71,8 @@ Platform::Platform(const std::string& suite, PlatformOptions options) {
   };
   momo_ = start_money(mobile_money::Sandbox::Kind::kMomo, "momo-sandbox.json");
   orange_ = start_money(mobile_money::Sandbox::Kind::kOrange, "orange-sandbox.json");
+  smtp_ = std::make_unique<email::Sink>(email::Sink::Options{});
+  push_ = std::make_unique<webpush::Sandbox>();
 
   std::map<std::string, std::string> cfg{
       {"http.port", "0"},
@@ -82,6 +84,9 @@ Platform::Platform(const std::string& suite, PlatformOptions options) {
       {"sms.url", "http://127.0.0.1:" + std::to_string(sms_->port())},
       {"payments.momo_url", "http://127.0.0.1:" + std::to_string(momo_->port())},
       {"payments.orange_url", "http://127.0.0.1:" + std::to_string(orange_->port())},
+      {"notifications.smtp_port", std::to_string(smtp_->smtp_port())},
+      {"notifications.sweep_ms", "100"},
+      {"delivery.dispatch_ms", "200"},
       {"auth.insecure_fast_hashing", "true"},
       {"log.level", "warn"},
       {"http.request_deadline_ms", "10000"},
@@ -104,6 +109,8 @@ Platform::~Platform() {
   sms_.reset();
   momo_.reset();
   orange_.reset();
+  smtp_.reset();
+  push_.reset();
   std::error_code ec;
   std::filesystem::remove_all(state_dir_, ec);
 }

@@ -1,7 +1,8 @@
 #pragma once
 // An Okada platform for integration tests: the real services (the catalogue of apps/okada) hosted in this
 // process on a fresh database of the test PostgreSQL, the test Redis, a private state directory (keys) and
-// an in-process SMS sandbox. Tests talk to it over real HTTP on a loopback port.
+// in-process sandboxes of the outside parties (SMS gateway, MTN MoMo, Orange Money, SMTP sink, web push service). Tests
+// talk to it over real HTTP on a loopback port.
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -11,8 +12,10 @@
 #include <gtest/gtest.h>
 
 #include "okada/core/host.hpp"
+#include "okada/providers/email.hpp"
 #include "okada/providers/mobile_money.hpp"
 #include "okada/providers/sms.hpp"
+#include "okada/providers/webpush.hpp"
 #include "support/test_support.hpp"
 
 namespace okada::test {
@@ -32,6 +35,8 @@ class Platform {
   sms::Sandbox& sms() { return *sms_; }
   mobile_money::Sandbox& momo() { return *momo_; }
   mobile_money::Sandbox& orange() { return *orange_; }
+  email::Sink& smtp() { return *smtp_; }
+  webpush::Sandbox& push() { return *push_; }
   const std::string& db_url() const { return db_->url(); }
   const std::filesystem::path& state_dir() const { return state_dir_; }
   const Config& config() const { return *config_; }
@@ -77,6 +82,8 @@ class Platform {
   std::unique_ptr<Config> config_;
   std::unique_ptr<sms::Sandbox> sms_;
   std::unique_ptr<mobile_money::Sandbox> momo_, orange_;
+  std::unique_ptr<email::Sink> smtp_;
+  std::unique_ptr<webpush::Sandbox> push_;
   std::unique_ptr<Host> host_;
 };
 

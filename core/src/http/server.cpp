@@ -171,7 +171,7 @@ struct Server::Impl {
   IoPool& io;
   Hook auth_hook;
   Hook rate_hook;
-  std::vector<std::pair<std::string, WebSocketHandler>> ws_routes;
+  std::vector<std::pair<std::string, WebSocketEndpoint>> ws_routes;
   std::unique_ptr<tcp::acceptor> acceptor;
   std::vector<std::unique_ptr<Shard>> shards;
   std::atomic<bool> draining{false};
@@ -463,8 +463,33 @@ class WebSocketImpl : public WebSocket, public std::enable_shared_from_this<WebS
   bool closed_ = false;
 };
 
+// Runs the endpoint's admission check on the upgrade request; a refusal is answered as plain HTTP (no upgrade).
+// Returns true when the upgrade may go on.
+asio::awaitable<bool> Admit(Server::Impl* s, Connection* conn, const WebSocketEndpoint& endpoint, Request& req,
+                            unsigned version) {
+  if (!endpoint.admit) co_return true;
+  std::optional<Response> refusal;
+  try {
+    refusal = co_await endpoint.admit(req);
+  } catch (const Error& e) {
+    refusal = s->Problem(e, req);
+  } catch (const std::exception& e) {
+    log::Warn("ws.admit_failed", {{"request_id", req.request_id()}, {"error", e.what()}});
+    refusal = s->Problem(Error(ErrorCode::kInternal), req);
+  }
+  if (!refusal) co_return true;
+  co_await WriteResponse(s, *conn, *refusal, version, false, false);
+  co_return false;
+}
+
 asio::awaitable<void> RunWebSocket(Server::Impl* s, Connection* conn, bhttp::request<bhttp::string_body> upgrade,
-                                   WebSocketHandler handler) {
+                                   const WebSocketEndpoint& endpoint) {
+  std::vector<std::pair<std::string_view, std::string_view>> headers;
+  for (const auto& f : upgrade) headers.emplace_back(f.name_string(), f.value());
+  Request req(Method::kGet, std::string(upgrade.target()), std::move(headers), {});
+  s->Prepare(req);
+  bool admitted = co_await Admit(s, conn, endpoint, req, upgrade.version());
+  if (!admitted) co_return;
   // The WebSocket has its own timeouts (pings); the HTTP watchdog stands down.
   conn->deadline = Clock::time_point::max();
   auto ws = std::make_shared<WebSocketImpl>(std::move(conn->socket));
@@ -473,16 +498,12 @@ asio::awaitable<void> RunWebSocket(Server::Impl* s, Connection* conn, bhttp::req
   ws->stream().read_message_max(64 * 1024);
   ws->stream().set_option(
       websocket::stream_base::decorator([](websocket::response_type& res) { res.set(bhttp::field::server, "okada"); }));
-  std::vector<std::pair<std::string_view, std::string_view>> headers;
-  for (const auto& f : upgrade) headers.emplace_back(f.name_string(), f.value());
-  Request req(Method::kGet, std::string(upgrade.target()), std::move(headers), {});
-  s->Prepare(req);
   auto [ec] = co_await ws->stream().async_accept(upgrade, kTuple);
   if (ec) co_return;
   conn->busy = false;  // long-lived: drain closes it like an idle connection
   s->in_flight.fetch_sub(1);
   try {
-    co_await handler(*ws, req);
+    co_await endpoint.handler(*ws, req);
   } catch (const std::exception& e) {
     log::Warn("ws.handler_failed", {{"request_id", req.request_id()}, {"error", e.what()}});
   }
@@ -585,12 +606,12 @@ asio::awaitable<void> RunSession(Server::Impl* s, std::size_t shard_index, tcp::
 
     if (websocket::is_upgrade(msg)) {
       std::string_view path = msg.target().substr(0, msg.target().find('?'));
-      const WebSocketHandler* handler = nullptr;
-      for (const auto& [p, h] : s->ws_routes)
-        if (p == path) handler = &h;
-      if (handler) {
+      const WebSocketEndpoint* endpoint = nullptr;
+      for (const auto& [p, e] : s->ws_routes)
+        if (p == path) endpoint = &e;
+      if (endpoint) {
         upgraded = true;
-        co_await RunWebSocket(s, &c, parser.release(), *handler);
+        co_await RunWebSocket(s, &c, parser.release(), *endpoint);
         break;
       }
     }
@@ -665,8 +686,8 @@ Server::~Server() {
 
 void Server::SetAuthHook(Hook hook) { impl_->auth_hook = std::move(hook); }
 void Server::SetRateLimitHook(Hook hook) { impl_->rate_hook = std::move(hook); }
-void Server::AddWebSocket(std::string path, WebSocketHandler handler) {
-  impl_->ws_routes.emplace_back(std::move(path), std::move(handler));
+void Server::AddWebSocket(std::string path, WebSocketHandler handler, WebSocketAdmit admit) {
+  impl_->ws_routes.emplace_back(std::move(path), WebSocketEndpoint{std::move(handler), std::move(admit)});
 }
 
 void Server::Start() {

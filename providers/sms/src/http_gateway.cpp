@@ -13,6 +13,8 @@
 #include <optional>
 #include <utility>
 
+#include "okada/core/crypto/random.hpp"
+#include "okada/core/crypto/secret_file.hpp"
 #include "okada/core/errors.hpp"
 #include "okada/core/http/client.hpp"
 #include "okada/core/io.hpp"
@@ -222,6 +224,16 @@ class HttpGateway final : public Gateway {
 
 std::unique_ptr<Gateway> MakeHttpGateway(IoPool& io, HttpGatewayOptions options, Metrics* metrics) {
   return std::make_unique<HttpGateway>(io, std::move(options), metrics);
+}
+
+std::string LoadApiKey(const std::string& configured, const std::filesystem::path& state_dir) {
+  std::filesystem::path file =
+      configured.empty() ? state_dir / "keys" / "sms-api.key" : std::filesystem::path(configured);
+  crypto::EnsurePrivateDirectory(file.parent_path());
+  crypto::CreateSecretFile(file, crypto::RandomToken() + "\n");
+  std::string key = crypto::ReadSecretFile(file);
+  while (!key.empty() && (key.back() == '\n' || key.back() == '\r')) key.pop_back();
+  return key;
 }
 
 }  // namespace okada::sms

@@ -19,16 +19,6 @@ std::vector<pg::Migration> Migrations();  // embedded from sql/migrations (okada
 
 namespace {
 
-std::string SmsApiKey(const Config& config, const std::filesystem::path& state) {
-  std::filesystem::path file = config.GetString("sms.api_key_file");
-  if (file.empty()) file = state / "keys" / "sms-api.key";
-  crypto::EnsurePrivateDirectory(file.parent_path());
-  crypto::CreateSecretFile(file, crypto::RandomToken() + "\n");  // dev: the sandbox reads the same file
-  std::string key = crypto::ReadSecretFile(file);
-  while (!key.empty() && (key.back() == '\n' || key.back() == '\r')) key.pop_back();
-  return key;
-}
-
 boost::asio::awaitable<void> PruneKeys(std::shared_ptr<State> s) {
   KeysOf(*s)->Prune(std::chrono::hours(24));
   co_return;
@@ -69,7 +59,7 @@ class AuthService : public Service {
 
     sms::HttpGatewayOptions so;
     so.base_url = c.GetString("sms.url");
-    so.api_key = SmsApiKey(c, state_dir);
+    so.api_key = sms::LoadApiKey(c.GetString("sms.api_key_file"), state_dir);
     so.sender = c.GetString("sms.sender");
     so.timeout = c.GetDuration("sms.timeout_ms");
     s->sms = sms::MakeHttpGateway(ctx.io(), so, &ctx.metrics());

@@ -7,14 +7,18 @@
 #include <sodium.h>
 
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <fstream>
 #include <future>
 #include <sstream>
+#include <thread>
 #include <unordered_map>
 
 #include "api/docs.hpp"
+#include "api/live.hpp"
 #include "domain/edge.hpp"
 #include "okada/core/config.hpp"
 #include "okada/core/errors.hpp"
@@ -191,6 +195,24 @@ asio::awaitable<Response> Proxy(ServiceTransport* upstream, Request& req) {
   co_return res;
 }
 
+// A hub's reader loop. It ends at Stop() (the hub closed), while the I/O threads still run: a coroutine left
+// suspended would be destroyed with its io_context, and the hub's Redis connection with it, from the wrong place.
+asio::awaitable<void> RunHub(std::shared_ptr<LiveState> live, std::size_t shard) {
+  Hub* hub = live->hubs[shard].get();
+  std::shared_ptr<std::atomic<int>> running = live->hubs_running;
+  live.reset();  // the service owns the state; this loop must not be what keeps it alive
+  co_await hub->Run();
+  running->fetch_sub(1);
+}
+
+ServiceTransport* Optional(ServiceContext& ctx, std::string_view name) {
+  try {
+    return &ctx.TransportTo(name);
+  } catch (const std::invalid_argument&) {
+    return nullptr;
+  }
+}
+
 resilience::RateLimit PerSecond(std::int64_t rate, std::int64_t burst) {
   resilience::RateLimit l;
   l.rate = rate;
@@ -228,6 +250,7 @@ class GatewayService : public Service {
                      [upstream](Deadline d) { return upstream->CheckHealth(d); }});
     }
     RegisterDocs(ctx, c);
+    StartLive(ctx, c, e->service_token);
 
     // Every route of this process must be in the table (fails start-up otherwise).
     e->rules = std::make_unique<RouteRules>(ctx.Routes());
@@ -285,8 +308,46 @@ class GatewayService : public Service {
     edge_ = e;
   }
 
-  // The subscriber belongs to shard 0: close it on that thread (the I/O threads still run during Stop()).
+  // Live updates: a hub per shard (its own pub/sub connection), the ticket and SSE routes, the WebSocket.
+  void StartLive(ServiceContext& ctx, const Config& c, const std::string& service_token) {
+    auto live = std::make_shared<LiveState>();
+    live->redis = &ctx.redis();
+    live->orders = std::make_shared<orders::Client>(Optional(ctx, "orders"), service_token);
+    live->users = std::make_shared<users::Client>(Optional(ctx, "users"), service_token);
+    for (const std::string& o : c.GetList("http.cors_origins")) live->origins.push_back(o);
+    for (const std::string& o : c.GetList("live.origins")) live->origins.push_back(o);
+    live->ticket_ttl = c.GetDuration("live.ticket_ttl_ms");
+    live->heartbeat = c.GetDuration("live.heartbeat_ms");
+    live->max_channels = static_cast<std::size_t>(c.GetInt("live.max_channels"));
+    auto& m = ctx.metrics();
+    live->sockets = &m.GetGauge("okada_live_sockets", "open live WebSockets");
+    live->delivered = &m.GetCounter("okada_live_messages_total", "live messages written to sockets");
+    live->refused = &m.GetCounter("okada_live_refused_total", "live sockets and subscriptions refused");
+    for (std::size_t i = 0; i < ctx.io().size(); ++i)
+      live->hubs.push_back(std::make_unique<Hub>(ctx.io().context(i), ctx.redis().options()));
+    AddLiveRoutes(ctx, live);
+    live->hubs_running->store(static_cast<int>(ctx.io().size()));
+    for (std::size_t i = 0; i < ctx.io().size(); ++i)
+      asio::co_spawn(ctx.io().context(i), RunHub(live, i), asio::detached);
+    live_ = live;
+    io_ = &ctx.io();
+  }
+
+  // The subscribers belong to their shards: close them on those threads (the I/O threads still run during Stop()).
   void Stop() override {
+    if (live_) {
+      for (std::size_t i = 0; i < live_->hubs.size(); ++i) {
+        auto done = std::make_shared<std::promise<void>>();
+        auto finished = done->get_future();
+        asio::post(io_->context(i), [live = live_, i, done] {
+          live->hubs[i]->Close();
+          done->set_value();
+        });
+        finished.wait_for(std::chrono::seconds(2));
+      }
+      for (int i = 0; i < 300 && live_->hubs_running->load() > 0; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
     if (!subscriber_) return;
     auto done = std::make_shared<std::promise<void>>();
     auto finished = done->get_future();
@@ -301,6 +362,8 @@ class GatewayService : public Service {
   std::shared_ptr<Edge> edge_;
   std::shared_ptr<redis::Subscriber> subscriber_;
   asio::io_context* shard0_ = nullptr;
+  std::shared_ptr<LiveState> live_;
+  IoPool* io_ = nullptr;
 };
 
 }  // namespace

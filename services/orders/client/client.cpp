@@ -43,6 +43,16 @@ OrderInfo InfoOf(const json::object& o) {
   i.delivery_fee_xaf = Int(o, "delivery_fee_xaf");
   i.total_xaf = Int(o, "total_xaf");
   i.payment_due_at = OptStr(o, "payment_due_at");
+  if (const json::value* d = o.if_contains("delivery"); d && d->is_object()) {
+    const json::value* loc = d->get_object().if_contains("location");
+    if (loc && loc->is_object()) {
+      const json::value* lat = loc->get_object().if_contains("lat");
+      const json::value* lon = loc->get_object().if_contains("lon");
+      if (lat && lon && lat->is_number() && lon->is_number())
+        i.dropoff = Point{lat->to_number<double>(), lon->to_number<double>()};
+    }
+    i.landmark = OptStr(d->get_object(), "landmark");
+  }
   const json::value* paid = o.if_contains("paid");
   i.paid = paid && paid->is_bool() && paid->get_bool();
   return i;
@@ -96,6 +106,17 @@ boost::asio::awaitable<OrderInfo> Client::Move(Deadline deadline, std::string or
                                                  token_, MoveBody(status, reason), deadline);
   http::ClientResponse res = co_await transport_->Call(std::move(req));
   co_return InfoOf(Answer(res, "move"));
+}
+
+boost::asio::awaitable<OrderInfo> Client::SetRider(Deadline deadline, std::string order_id,
+                                                   std::string rider_id) const {
+  if (transport_ == nullptr) throw Unavailable("the orders service is not reachable from this process");
+  json::object body;
+  body["rider_id"] = rider_id;
+  http::ClientRequest req = http::ServiceRequest(http::Method::kPut, "/internal/v1/orders/" + order_id + "/rider",
+                                                 token_, json::serialize(body), deadline);
+  http::ClientResponse res = co_await transport_->Call(std::move(req));
+  co_return InfoOf(Answer(res, "set_rider"));
 }
 
 }  // namespace okada::orders

@@ -136,4 +136,24 @@ boost::asio::awaitable<std::optional<Membership>> Client::MemberOf(Deadline dead
   co_return m;
 }
 
+boost::asio::awaitable<std::vector<Membership>> Client::MembersOf(Deadline deadline, std::string merchant_id) const {
+  std::shared_ptr<Impl> c = impl_;
+  http::ClientRequest req = Get(*c, "/internal/v1/merchants/" + merchant_id + "/members", deadline);
+  http::ClientResponse res = co_await Transport(*c).Call(std::move(req));
+  std::optional<json::object> o = Answer(res, "members");
+  std::vector<Membership> out;
+  if (!o) co_return out;
+  const json::value* items = o->if_contains("items");
+  if (items == nullptr || !items->is_array()) co_return out;
+  for (const json::value& v : items->get_array()) {
+    if (!v.is_object()) continue;
+    Membership m;
+    m.merchant_id = merchant_id;
+    m.user_id = Str(v.get_object(), "user_id");
+    m.role = Str(v.get_object(), "role");
+    out.push_back(std::move(m));
+  }
+  co_return out;
+}
+
 }  // namespace okada::users

@@ -75,7 +75,7 @@ class ServiceContext {
   pg::Database& db() const;
   redis::Redis& redis() const;
   void AddJob(Job job);
-  void AddWebSocket(std::string path, http::WebSocketHandler handler);
+  void AddWebSocket(std::string path, http::WebSocketHandler handler, http::WebSocketAdmit admit = {});
   void SetAuthHook(http::Hook hook);
   void SetRateLimitHook(http::Hook hook);
   /// The transport to `service`: in-process if this host runs it, HTTP if it is configured as remote.

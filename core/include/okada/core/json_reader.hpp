@@ -61,6 +61,9 @@ class JsonReader {
   void Array(std::string_view field, std::size_t min, std::size_t max,
              const std::function<void(JsonReader&, std::size_t)>& each);
 
+  /// An optional array of at most `max` strings, each within `rule`'s lengths (bytes, untrimmed); empty when absent.
+  std::vector<std::string> OptionalStrings(std::string_view field, std::size_t max, StringRule rule = {});
+
   /// Records an error found by the caller (cross-field rules).
   void Fail(std::string_view field, std::string code, std::string detail = {});
   /// Fields present in the body but never read become NOT_ALLOWED (catches typos such as "qantity").

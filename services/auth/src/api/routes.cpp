@@ -757,6 +757,20 @@ asio::awaitable<Response> Lookup(SP s, Request& req) {
       json::serialize(AccountJson(account->id, account->role, account->status, account->verified, account->lang)));
 }
 
+// Another service (notifications) reading how to reach an account: its phone number and language.
+asio::awaitable<Response> GetAccountInternal(SP s, Request& req) {
+  if (!req.principal() || !req.principal()->service) throw Forbidden("internal route");
+  std::string id(req.path_param("id"));
+  if (!paging::IsUuid(id)) throw Error(ErrorCode::kAccountNotFound);
+  auto r = co_await s->db->Execute(req.deadline(), store::kAccountById, id);
+  if (r.empty()) throw Error(ErrorCode::kAccountNotFound);
+  auto row = r.front();
+  json::object o =
+      AccountJson(id, row.Get<std::string>(2), row.Get<std::string>(3), row.Get<bool>(4), row.Get<std::string>(5));
+  o["phone"] = s->keyring->get()->DecryptText(row.Get<std::string>(1), "auth.accounts.phone:" + id);
+  co_return Response::Json(json::serialize(o));
+}
+
 }  // namespace
 
 asio::awaitable<void> SyncDenials(SP s, Deadline deadline) {
@@ -823,6 +837,7 @@ void RegisterRoutes(ServiceContext& ctx, SP s) {
   add(M::kPost, "/v1/admin/accounts/{id}/reinstate", Reinstate);
   add(M::kGet, "/v1/admin/audit", ListAudit);
   add(M::kPost, "/internal/v1/accounts/lookup", Lookup);
+  add(M::kGet, "/internal/v1/accounts/{id}", GetAccountInternal);
   add(M::kPut, "/internal/v1/accounts/{id}/role", ChangeRole);
 }
 

@@ -6,6 +6,7 @@
 #include "api/views.hpp"
 #include "events/events.hpp"
 #include "okada/core/errors.hpp"
+#include "okada/core/http/paging.hpp"
 #include "okada/core/json_reader.hpp"
 #include "okada/core/log.hpp"
 #include "store/statements.hpp"
@@ -219,14 +220,14 @@ asio::awaitable<http::Response> PostStatus(StatePtr s, http::Request& req) {
   co_return JsonAnswer(OrderJson(*s, now, req.lang(), nullptr, nullptr, true), 200);
 }
 
-// Another service (payments, delivery) reading an order: no delivery point, no lines; `paid` says whether a
-// provider confirmed its payment.
+// Another service (payments, delivery) reading an order: the delivery point (dispatch needs it), no lines; `paid` says
+// whether a provider confirmed its payment.
 asio::awaitable<http::Response> GetInternal(StatePtr s, http::Request& req) {
   if (!req.principal() || !req.principal()->service) throw Forbidden("internal route");
   std::string id = PathOrder(req);
   std::optional<OrderRow> o = co_await LoadOrder(*s->db, req.deadline(), id);
   if (!o) throw Error(ErrorCode::kOrderNotFound);
-  json::object body = OrderJson(*s, *o, req.lang(), nullptr, nullptr, false);
+  json::object body = OrderJson(*s, *o, req.lang(), nullptr, nullptr, true);
   body["paid"] = o->paid;
   co_return JsonAnswer(body, 200);
 }
@@ -244,6 +245,27 @@ asio::awaitable<http::Response> PostStatusInternal(StatePtr s, http::Request& re
   co_return JsonAnswer(OrderJson(*s, now, req.lang(), nullptr, nullptr, false), 200);
 }
 
+// The delivery service records the rider carrying the order (when a rider accepts its offer; again if it is
+// re-offered). Not once the order has left the store: the rider who picked it up keeps it.
+asio::awaitable<http::Response> PutRiderInternal(StatePtr s, http::Request& req) {
+  if (!req.principal() || !req.principal()->service) throw Forbidden("internal route");
+  std::string id = PathOrder(req);
+  JsonReader r(req.body());
+  std::string rider = r.String("rider_id", StringRule{36, 36});
+  r.RejectUnknownFields();
+  if (!paging::IsUuid(rider)) r.Fail("rider_id", "INVALID_FORMAT", "a rider's account id (UUID)");
+  r.Finish();
+  pg::Result done = co_await s->db->Execute(req.deadline(), store::kOrderSetRider, id, rider);
+  if (done.empty()) {
+    std::optional<OrderRow> o = co_await LoadOrder(*s->db, req.deadline(), id);
+    if (!o) throw Error(ErrorCode::kOrderNotFound);
+    throw Error(ErrorCode::kInvalidTransition, "the order has left the store with another rider");
+  }
+  std::optional<OrderRow> o = co_await LoadOrder(*s->db, req.deadline(), id);
+  if (!o) throw Error(ErrorCode::kOrderNotFound);
+  co_return JsonAnswer(OrderJson(*s, *o, req.lang(), nullptr, nullptr, false), 200);
+}
+
 }  // namespace
 
 void AddOrderRoutes(http::Router& router, StatePtr s) {
@@ -255,6 +277,8 @@ void AddOrderRoutes(http::Router& router, StatePtr s) {
              http::AsyncHandler([s](http::Request& r) { return GetInternal(s, r); }));
   router.Add(http::Method::kPost, "/internal/v1/orders/{id}/status",
              http::AsyncHandler([s](http::Request& r) { return PostStatusInternal(s, r); }));
+  router.Add(http::Method::kPut, "/internal/v1/orders/{id}/rider",
+             http::AsyncHandler([s](http::Request& r) { return PutRiderInternal(s, r); }));
 }
 
 }  // namespace api

@@ -40,6 +40,9 @@ const std::vector<Rule>& Rules() {
       // the rider's side (the delivery service drives these; support can correct them)
       {{"ready_for_pickup", "picked_up", StockEffect::kNone, ""}, Bit(A::kRider) | kStaffDesk | Bit(A::kSystem)},
       {{"picked_up", "delivered", StockEffect::kNone, ""}, Bit(A::kRider) | kStaffDesk | Bit(A::kSystem)},
+      // a failed delivery: the goods went back to the merchant (the delivery service, once the rider returned
+      // them); the stock is not released (food cannot be resold; the merchant counts what came back)
+      {{"picked_up", "cancelled", StockEffect::kNone, "order.cancelled", true}, kStaffDesk | Bit(A::kSystem)},
       {{"delivered", "completed", StockEffect::kNone, "order.completed"},
        Bit(A::kCustomer) | kStaffDesk | Bit(A::kSystem)},
       // money back (the payments service, or support after a complaint); only for orders paid by a provider

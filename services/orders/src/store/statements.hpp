@@ -93,6 +93,11 @@ inline const pg::Statement kOrderMove{
 // $1 id, $2 new stock state, $3 the status the step was decided for (a concurrent move makes it a no-op)
 inline const pg::Statement kOrderStock{
     "orders.order_stock", "UPDATE orders.orders SET stock = $2 WHERE id = $1::uuid AND stock <> $2 AND status = $3"};
+// $1 id, $2 rider: only while the order has not left the store (or for the rider already on it)
+inline const pg::Statement kOrderSetRider{
+    "orders.order_set_rider",
+    "UPDATE orders.orders SET rider_id = $2::uuid, updated_at = now() WHERE id = $1::uuid AND (rider_id = $2::uuid OR "
+    "status IN ('confirmed', 'accepted', 'preparing', 'ready_for_pickup')) RETURNING id"};
 // A stock step that failed goes to the back of the settle job's queue.
 inline const pg::Statement kOrderTouch{"orders.order_touch",
                                        "UPDATE orders.orders SET updated_at = now() WHERE id = $1::uuid"};

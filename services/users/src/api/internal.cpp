@@ -46,6 +46,23 @@ asio::awaitable<http::Response> MemberInternal(StatePtr s, http::Request& req) {
   co_return JsonResponse(o);
 }
 
+// Who works for a merchant (ids and roles only): notifications tells a store's people about its new orders.
+asio::awaitable<http::Response> MembersInternal(StatePtr s, http::Request& req) {
+  RequireService(req);
+  std::string id = PathId(req, "id");
+  pg::Result rows = co_await s->db->Execute(req.deadline(), store::kMemberList, id, std::optional<std::string>(), 500);
+  json::array items;
+  for (const pg::Row& r : rows) {
+    json::object m;
+    m["user_id"] = r.Get<std::string>("user_id");
+    m["role"] = r.Get<std::string>("role");
+    items.push_back(std::move(m));
+  }
+  json::object o;
+  o["items"] = std::move(items);
+  co_return JsonResponse(o);
+}
+
 }  // namespace
 
 void AddInternalRoutes(http::Router& router, StatePtr s) {
@@ -53,6 +70,8 @@ void AddInternalRoutes(http::Router& router, StatePtr s) {
              http::AsyncHandler([s](http::Request& r) { return StoreInternal(s, r); }));
   router.Add(http::Method::kGet, "/internal/v1/members/{user_id}",
              http::AsyncHandler([s](http::Request& r) { return MemberInternal(s, r); }));
+  router.Add(http::Method::kGet, "/internal/v1/merchants/{id}/members",
+             http::AsyncHandler([s](http::Request& r) { return MembersInternal(s, r); }));
 }
 
 }  // namespace okada::users::api

@@ -64,6 +64,14 @@ class WebSocket {
   virtual void Close() = 0;
 };
 using WebSocketHandler = std::function<boost::asio::awaitable<void>(WebSocket&, Request&)>;
+/// Runs on the upgrade request before the handshake: an answer refuses the upgrade with that HTTP response
+/// (e.g. 401 for a bad ticket, 403 for a foreign Origin); nullopt lets it go on. It may set the request's
+/// principal, which the handler then sees. An okada::Error thrown here becomes its problem+json answer.
+using WebSocketAdmit = std::function<boost::asio::awaitable<std::optional<Response>>(Request&)>;
+struct WebSocketEndpoint {
+  WebSocketHandler handler;
+  WebSocketAdmit admit;  ///< optional
+};
 
 class Server {
  public:
@@ -75,7 +83,7 @@ class Server {
   void SetAuthHook(Hook hook);
   void SetRateLimitHook(Hook hook);
   /// A WebSocket endpoint: an upgrade request to `path` runs `handler` for the connection's life.
-  void AddWebSocket(std::string path, WebSocketHandler handler);
+  void AddWebSocket(std::string path, WebSocketHandler handler, WebSocketAdmit admit = {});
 
   /// Binds and starts accepting (the IoPool must be started). Throws std::system_error if it cannot bind.
   void Start();

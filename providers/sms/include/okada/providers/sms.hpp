@@ -13,6 +13,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
 #include <cstdint>
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -64,6 +65,10 @@ struct HttpGatewayOptions {
   std::chrono::milliseconds timeout{3000};
   std::string callback_url;  ///< delivery reports; empty = none requested
 };
+
+/// The API key of the SMS gateway: `configured` (sms.api_key_file) or `<state_dir>/keys/sms-api.key`, created with a
+/// random key on first run (in development the sandbox reads the same file). Trailing newlines are dropped.
+std::string LoadApiKey(const std::string& configured, const std::filesystem::path& state_dir);
 
 /// The HTTP adapter; uses the calling shard's keep-alive client and circuit breaker (one per I/O thread of `io`;
 /// a call from any other thread runs on shard 0). Each send's deadline is min(deadline, now + options.timeout).

@@ -21,7 +21,12 @@ namespace okada::orders {
 std::string PublicId(std::string_view uuid);
 std::optional<std::string> UuidOf(std::string_view public_id);
 
-/// An order as other services see it (no delivery point, no lines).
+struct Point {
+  double lat = 0, lon = 0;
+};
+
+/// An order as other services see it (no lines). The drop-off point and landmark are personal data: the delivery
+/// service keeps them encrypted; nobody logs them.
 struct OrderInfo {
   std::string id;  ///< public id, ord_…
   std::string status;
@@ -31,6 +36,8 @@ struct OrderInfo {
   std::int64_t items_xaf = 0, delivery_fee_xaf = 0, total_xaf = 0;
   std::optional<std::string> payment_due_at;  ///< RFC 3339, while pending_payment
   bool paid = false;
+  std::optional<Point> dropoff;
+  std::optional<std::string> landmark;
 };
 
 class Client {
@@ -42,6 +49,9 @@ class Client {
   /// Moves the order to `status` as the platform. Returns the order as it now is.
   boost::asio::awaitable<OrderInfo> Move(Deadline deadline, std::string order_id, std::string status,
                                          std::string reason) const;
+  /// Records the rider who carries the order (the delivery service, when a rider accepts its offer), so the rider
+  /// may read it. Returns the order as it now is.
+  boost::asio::awaitable<OrderInfo> SetRider(Deadline deadline, std::string order_id, std::string rider_id) const;
 
  private:
   ServiceTransport* transport_;

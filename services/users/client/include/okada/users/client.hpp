@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "okada/core/deadline.hpp"
 
@@ -31,7 +32,8 @@ struct StoreInfo {
 
 struct Membership {
   std::string merchant_id;
-  std::string role;  ///< merchant_owner | merchant_staff
+  std::string role;     ///< merchant_owner | merchant_staff
+  std::string user_id;  ///< filled by MembersOf
 };
 
 class Client {
@@ -44,6 +46,8 @@ class Client {
   boost::asio::awaitable<std::optional<StoreInfo>> Store(Deadline deadline, std::string store_id) const;
   /// The merchant `user_id` works for, or nullopt.
   boost::asio::awaitable<std::optional<Membership>> MemberOf(Deadline deadline, std::string user_id) const;
+  /// Everyone who works for `merchant_id` (not cached). Empty when there is no such merchant.
+  boost::asio::awaitable<std::vector<Membership>> MembersOf(Deadline deadline, std::string merchant_id) const;
   /// Drops cached answers (tests, or after a change this process made itself).
   void Forget() const;
 
