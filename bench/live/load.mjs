@@ -65,7 +65,7 @@ async function pool(count, width, fn) {
     while (next < count) { const i = next++; await fn(i); }
   }));
 }
-const phone = (prefix, i) => `+2376${prefix}${String(i).padStart(7, '0')}`;
+const phone = (digit, i) => `+2376${digit}${String(i).padStart(7, '0')}`;  // +2376 then 8 digits
 const signup = async (p) => (await api('POST', '/v1/auth/signup', { body: { phone: p, password: PASSWORD, lang: 'fr' } }));
 const signin = async (p) => (await api('POST', '/v1/auth/signin', { body: { phone: p, password: PASSWORD } })).access_token;
 
@@ -91,7 +91,7 @@ log(`store ${store.id}`);
 
 const riders = new Array(N);
 await pool(N, 16, async (i) => {
-  const p = phone('51', i);
+  const p = phone('7', i);
   const acc = (await signup(p)).account;
   await api('PUT', `/v1/admin/accounts/${acc.id}/role`, { token: admin, body: { role: 'rider' } });
   const token = await signin(p);
@@ -105,7 +105,7 @@ log(`${N} riders on shift (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
 
 const customers = new Array(N);
 await pool(N, 16, async (i) => {
-  const token = (await signup(phone('52', i))).access_token;
+  const token = (await signup(phone('8', i))).access_token;
   await api('PUT', `/v1/carts/${store.id}/lines/${product.id}`, { token, body: { qty: 1 } });
   const order = await api('POST', '/v1/checkout', { token, body: { store_id: store.id, payment_method: 'cash',
     delivery: { location: { lat: STORE.lat + 0.01, lon: STORE.lon + 0.005 }, landmark: 'bench' } } });

@@ -44,12 +44,12 @@ scripts/dev-env dropdb okada_live_bench >&2 || true
 scripts/dev-env createdb okada_live_bench >&2
 redis-cli -u "${OKADA_REDIS_URL%/}/0" flushdb >/dev/null
 export OKADA_STATE_DIR="$WORK/state" OKADA_PG_URL="${OKADA_PG_URL%/*}/okada_live_bench"
-export OKADA_LOG_ACCESS=false OKADA_LOG_LEVEL=error OKADA_HTTP_PORT=$PORT OKADA_HTTP_IO_THREADS=1
+export OKADA_LOG_ACCESS=false OKADA_LOG_LEVEL="${BENCH_LOG_LEVEL:-error}" OKADA_HTTP_PORT=$PORT OKADA_HTTP_IO_THREADS=1
 export OKADA_SMS_URL="http://127.0.0.1:$SMS_PORT" OKADA_AUTH_INSECURE_FAST_HASHING=true
 export OKADA_GATEWAY_GENERAL_RATE=1000000 OKADA_GATEWAY_GENERAL_BURST=1000000 OKADA_GATEWAY_SIGNIN_PER_MIN=1000000
-export OKADA_GATEWAY_CHECKOUT_PER_MIN=1000000 OKADA_AUTH_ACCESS_TTL_MS=3600000 OKADA_DELIVERY_DISPATCH_MS=50
-export OKADA_DELIVERY_OFFER_TTL_MS=600000 OKADA_NOTIFICATIONS_SMS_PER_HOUR=1000000 OKADA_PG_POOL_SIZE=16
-export OKADA_NOTIFICATIONS_SWEEP_MS=50
+export OKADA_GATEWAY_CHECKOUT_PER_MIN=1000000 OKADA_AUTH_ACCESS_TTL_MS=3600000 OKADA_DELIVERY_DISPATCH_MS=200
+export OKADA_DELIVERY_OFFER_TTL_MS=600000 OKADA_NOTIFICATIONS_SMS_PER_HOUR=10000 OKADA_PG_POOL_SIZE=16
+export OKADA_NOTIFICATIONS_SWEEP_MS=200 OKADA_DELIVERY_POSITION_STALE_MS=3600000
 "$BIN" migrate >&2
 "$BIN" sandbox sms --port "$SMS_PORT" >"$WORK/sms.log" 2>&1 &
 pids+=($!)
@@ -82,6 +82,7 @@ result="$(taskset -c "$CLIENT_CPU" node "$HERE/load.mjs" --base "http://127.0.0.
   cpu_ticks >"$WORK/ticks_start"; date +%s.%N >"$WORK/t_start"
   wait $client)"
 ticks1="$(cpu_ticks)"; t1="$(date +%s.%N)"
+[[ -n "${BENCH_KEEP_LOG:-}" ]] && cp "$WORK/okada.log" "$BENCH_KEEP_LOG"
 rss="$(rss_mib)"
 cpu_pct="$(python3 -c 'import sys; t0=float(open(sys.argv[1]).read()); s0=float(open(sys.argv[2]).read())
 print(f"{(float(sys.argv[3])-t0)/float(sys.argv[5])/(float(sys.argv[4])-s0)*100:.0f}")' \
@@ -104,7 +105,7 @@ if ((RECORD)); then
     echo
     echo "Command: \`bench/live/run.sh --record\` (BENCH_N=$N BENCH_SECONDS=$SECONDS_RUN, one position per rider every 5 s)."
     echo "Machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), load at start $load_at_start;"
-    echo "okada (release, one I/O thread) on core $SERVER_CPU with its PostgreSQL and Redis; the Node client on core $CLIENT_CPU."
+    echo "okada (release, one I/O thread) pinned to core $SERVER_CPU, the Node client to core $CLIENT_CPU; PostgreSQL and Redis unpinned."
     echo "Latency = customer socket receive time − the rider's send time (the client's clock for both)."
     echo
     echo "$table"

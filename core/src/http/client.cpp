@@ -1,17 +1,23 @@
-// HTTP/1.1 client over Beast. One Client per shard, so the keep-alive pool needs no locks. Every step of a call
+// HTTP/1.1 client over Beast, plain or TLS (https: OpenSSL, the system's trust store plus an optional CA file,
+// peer and host name verified, SNI). One Client per shard, so the keep-alive pool needs no locks. Every step of a call
 // (resolve, connect, write, read) is bounded by the caller's deadline; errors travel as values inside the
 // coroutines and become okada::Error at the edges. Coroutines are free functions taking what they need by value
 // or reference (GCC 12 miscompiles capturing coroutine lambdas).
 
 #include "okada/core/http/client.hpp"
 
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+
+#include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <boost/url/parse.hpp>
 #include <boost/url/url_view.hpp>
 #include <cctype>
@@ -44,6 +50,7 @@ constexpr std::size_t kFirstReadBytes = 4096;
 
 // Where a URL points, split into what each step needs.
 struct Target {
+  bool tls = false;  ///< https
   std::string host;  ///< resolver input: decoded host name (empty when `numeric`)
   bool numeric = false;
   asio::ip::address address;  ///< when `numeric`: no resolver round trip
@@ -60,10 +67,12 @@ Target ParseTarget(std::string_view url) {
   // The URL itself may carry secrets in its query, so details name the part at fault, not the whole URL.
   if (!parsed) throw UrlError("malformed URL: " + parsed.error().message());
   urls::url_view u = *parsed;
-  if (u.scheme_id() != urls::scheme::http)
-    throw UrlError("unsupported URL scheme '" + std::string(u.scheme()) + "' (only http:// is supported)");
+  if (u.scheme_id() != urls::scheme::http && u.scheme_id() != urls::scheme::https)
+    throw UrlError("unsupported URL scheme '" + std::string(u.scheme()) + "' (http:// and https:// are supported)");
   if (u.has_userinfo()) throw UrlError("credentials in the URL are not supported");
   Target t;
+  t.tls = u.scheme_id() == urls::scheme::https;
+  if (t.tls) t.port = 443;
   switch (u.host_type()) {
     case urls::host_type::ipv4:
       t.numeric = true;
@@ -85,12 +94,12 @@ Target ParseTarget(std::string_view url) {
     if (t.port == 0) throw UrlError("invalid port '" + std::string(u.port()) + "' in URL");
   }
   t.host_header = std::string(u.encoded_host());
-  if (t.port != 80) t.host_header += ":" + std::to_string(t.port);
+  if (t.port != (t.tls ? 443 : 80)) t.host_header += ":" + std::to_string(t.port);
   // Keyed on the decoded, lower-cased name so spellings of one host share connections.
   std::string host = t.numeric ? t.address.to_string() : t.host;
   if (t.address.is_v6()) host = "[" + host + "]";
   for (char& c : host) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  t.key = host + ":" + std::to_string(t.port);
+  t.key = (t.tls ? "https://" : "") + host + ":" + std::to_string(t.port);
   t.target = u.encoded_path().empty() ? std::string("/") : std::string(u.encoded_path());
   if (u.has_query()) t.target += "?" + std::string(u.encoded_query());
   return t;
@@ -153,7 +162,7 @@ bool PeerClosed(const boost::system::error_code& ec) {
 // True when a pooled connection still looks usable: nothing to read and no FIN/RST queued. Catching a close
 // here, before any byte is sent, makes reconnecting safe even for POST.
 bool StillOpen(beast::tcp_stream& stream) {
-  auto& socket = stream.socket();
+  auto& socket = stream.socket();  // for TLS: a pending close_notify counts as readable, and the stream is dropped
   if (!socket.is_open()) return false;
   boost::system::error_code ec, ignored;
   char byte = 0;
@@ -165,13 +174,22 @@ bool StillOpen(beast::tcp_stream& stream) {
   return ec == asio::error::would_block || ec == asio::error::try_again;
 }
 
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+
 }  // namespace
 
+// One connection: plain TCP or TLS over TCP.
+struct Conn {
+  std::unique_ptr<beast::tcp_stream> plain;
+  std::unique_ptr<TlsStream> tls;
+  beast::tcp_stream& tcp() { return tls ? beast::get_lowest_layer(*tls) : *plain; }
+};
+
 struct Client::Impl {
-  Impl(asio::io_context& ioc, ClientOptions o) : executor(ioc.get_executor()), options(o) {}
+  Impl(asio::io_context& ioc, ClientOptions o) : executor(ioc.get_executor()), options(std::move(o)) {}
 
   struct IdleStream {
-    std::unique_ptr<beast::tcp_stream> stream;
+    std::unique_ptr<Conn> stream;
     Clock::time_point since;
   };
 
@@ -179,15 +197,32 @@ struct Client::Impl {
   ClientOptions options;
   std::unordered_map<std::string, std::vector<IdleStream>> idle;  ///< per host:port; back() = most recent
   std::size_t idle_count = 0;
-  bool closed = false;  ///< the Client is gone: calls still in flight must not refill the pool
+  bool closed = false;                      ///< the Client is gone: calls still in flight must not refill the pool
+  std::unique_ptr<asio::ssl::context> tls;  ///< built on the first https call
+
+  asio::ssl::context& Tls() {
+    if (tls) return *tls;
+    auto ctx = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_client);
+    ctx->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                     asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 | asio::ssl::context::no_tlsv1_1);
+    boost::system::error_code ec;
+    ctx->set_default_verify_paths(ec);  // Debian: /etc/ssl/certs (ca-certificates)
+    if (!options.ca_file.empty()) {
+      ctx->load_verify_file(options.ca_file, ec);
+      if (ec) throw Error(ErrorCode::kInternal, "cannot read the CA file " + options.ca_file + ": " + ec.message());
+    }
+    ctx->set_verify_mode(asio::ssl::verify_peer);
+    tls = std::move(ctx);
+    return *tls;
+  }
 
   // LIFO: the most recently used connection is the likeliest to still be open on the server side.
-  std::unique_ptr<beast::tcp_stream> TakeIdle(const std::string& key) {
+  std::unique_ptr<Conn> TakeIdle(const std::string& key) {
     auto it = idle.find(key);
     if (it == idle.end()) return nullptr;
     auto& list = it->second;
     auto now = Clock::now();
-    std::unique_ptr<beast::tcp_stream> found;
+    std::unique_ptr<Conn> found;
     while (!list.empty() && !found) {
       IdleStream entry = std::move(list.back());
       list.pop_back();
@@ -198,15 +233,15 @@ struct Client::Impl {
         list.clear();
         break;
       }
-      if (StillOpen(*entry.stream)) found = std::move(entry.stream);
+      if (StillOpen(entry.stream->tcp())) found = std::move(entry.stream);
     }
     if (list.empty()) idle.erase(it);
     return found;
   }
 
-  void PutIdle(const std::string& key, std::unique_ptr<beast::tcp_stream> stream) {
+  void PutIdle(const std::string& key, std::unique_ptr<Conn> stream) {
     if (closed || options.max_idle_per_host == 0) return;
-    stream->expires_never();
+    stream->tcp().expires_never();
     auto& list = idle[key];
     if (list.size() >= options.max_idle_per_host) {
       // Drop the oldest: it is the one most likely to hit the server's idle timeout first.
@@ -251,17 +286,39 @@ asio::awaitable<std::vector<tcp::endpoint>> Resolve(asio::any_io_executor execut
   co_return endpoints;
 }
 
-asio::awaitable<std::unique_ptr<beast::tcp_stream>> Connect(asio::any_io_executor executor,
-                                                            const std::vector<tcp::endpoint>& endpoints,
-                                                            const Target& t, Deadline deadline) {
-  auto stream = std::make_unique<beast::tcp_stream>(executor);
-  stream->expires_at(deadline);
-  auto [ec, endpoint] = co_await stream->async_connect(endpoints, kTuple);
+// Peer verification for `t`: the certificate must name the host (or the IP address) we asked for; SNI for names.
+void VerifyPeerAs(TlsStream& s, const Target& t) {
+  SSL* ssl = s.native_handle();
+  X509_VERIFY_PARAM* param = SSL_get0_param(ssl);
+  X509_VERIFY_PARAM_set_hostflags(param, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
+  bool ok = t.numeric ? X509_VERIFY_PARAM_set1_ip_asc(param, t.address.to_string().c_str()) == 1
+                      : X509_VERIFY_PARAM_set1_host(param, t.host.c_str(), t.host.size()) == 1 &&
+                            SSL_set_tlsext_host_name(ssl, t.host.c_str()) == 1;
+  if (!ok) throw Error(ErrorCode::kInternal, "cannot set up TLS verification for " + t.key);
+}
+
+asio::awaitable<std::unique_ptr<Conn>> Connect(Client::Impl& impl, const std::vector<tcp::endpoint>& endpoints,
+                                               const Target& t, Deadline deadline) {
+  auto conn = std::make_unique<Conn>();
+  if (t.tls) {
+    conn->tls = std::make_unique<TlsStream>(impl.executor, impl.Tls());
+  } else {
+    conn->plain = std::make_unique<beast::tcp_stream>(impl.executor);
+  }
+  beast::tcp_stream& tcp_stream = conn->tcp();
+  tcp_stream.expires_at(deadline);
+  auto [ec, endpoint] = co_await tcp_stream.async_connect(endpoints, kTuple);
   if (ec == beast::error::timeout) throw DeadlineError(t, "connecting to");
   if (ec) throw UpstreamError(t, "connecting to", ec);
   boost::system::error_code ignored;
-  stream->socket().set_option(tcp::no_delay(true), ignored);
-  co_return stream;
+  tcp_stream.socket().set_option(tcp::no_delay(true), ignored);
+  if (t.tls) {
+    VerifyPeerAs(*conn->tls, t);
+    auto [hec] = co_await conn->tls->async_handshake(asio::ssl::stream_base::client, kTuple);
+    if (hec == beast::error::timeout) throw DeadlineError(t, "the TLS handshake with");
+    if (hec) throw UpstreamError(t, "the TLS handshake with", hec);
+  }
+  co_return conn;
 }
 
 struct Outcome {
@@ -271,19 +328,20 @@ struct Outcome {
   ClientResponse response;
 };
 
-// One request/response on an open connection.
-asio::awaitable<Outcome> Exchange(beast::tcp_stream& stream, Message& msg, const Target& t, Deadline deadline,
+// One request/response on an open connection (a tcp_stream or a TLS stream over one).
+template <typename Stream>
+asio::awaitable<Outcome> Exchange(Stream& stream, Message& msg, const Target& t, Deadline deadline,
                                   std::size_t max_response_bytes) {
   Outcome out;
   auto remaining = Remaining(deadline);
   if (remaining.count() <= 0) throw DeadlineError(t, "calling");
   // Recomputed per attempt so the callee's budget matches what is really left.
   msg.set("X-Deadline-Ms", std::to_string(remaining.count()));
-  stream.expires_at(deadline);
+  beast::get_lowest_layer(stream).expires_at(deadline);
   auto [wec, written] = co_await bhttp::async_write(stream, msg, kTuple);
   if (wec == beast::error::timeout) throw DeadlineError(t, "sending to");
   if (wec) {
-    if (!PeerClosed(wec)) throw UpstreamError(t, "sending to", wec);
+    if (!PeerClosed(wec) && wec != asio::ssl::error::stream_truncated) throw UpstreamError(t, "sending to", wec);
     out.closed_before_answer = true;
     out.reason = wec.message();
     co_return out;
@@ -295,7 +353,7 @@ asio::awaitable<Outcome> Exchange(beast::tcp_stream& stream, Message& msg, const
   auto [fec, first] = co_await stream.async_read_some(buffer.prepare(kFirstReadBytes), kTuple);
   if (fec == beast::error::timeout) throw DeadlineError(t, "waiting for");
   if (fec) {
-    if (!PeerClosed(fec)) throw UpstreamError(t, "reading from", fec);
+    if (!PeerClosed(fec) && fec != asio::ssl::error::stream_truncated) throw UpstreamError(t, "reading from", fec);
     out.closed_before_answer = true;
     out.reason = fec.message();
     co_return out;
@@ -363,14 +421,19 @@ asio::awaitable<ClientResponse> SendRequest(std::shared_ptr<Client::Impl> impl, 
   std::vector<tcp::endpoint> endpoints;  // resolved at most once per call
   for (int attempt = 0;; ++attempt) {
     // A retry always takes a fresh connection: other pooled ones are likely just as stale.
-    std::unique_ptr<beast::tcp_stream> stream;
+    std::unique_ptr<Conn> stream;
     if (attempt == 0) stream = impl->TakeIdle(target.key);
     bool reused = stream != nullptr;
     if (!stream) {
       if (endpoints.empty()) endpoints = co_await Resolve(impl->executor, target, deadline);
-      stream = co_await Connect(impl->executor, endpoints, target, deadline);
+      stream = co_await Connect(*impl, endpoints, target, deadline);
     }
-    Outcome out = co_await Exchange(*stream, msg, target, deadline, impl->options.max_response_bytes);
+    Outcome out;
+    if (stream->tls) {
+      out = co_await Exchange(*stream->tls, msg, target, deadline, impl->options.max_response_bytes);
+    } else {
+      out = co_await Exchange(*stream->plain, msg, target, deadline, impl->options.max_response_bytes);
+    }
     if (!out.closed_before_answer) {
       if (out.keep_alive) impl->PutIdle(target.key, std::move(stream));
       co_return std::move(out.response);

@@ -39,8 +39,9 @@ asio::awaitable<std::vector<Candidate>> Nearby(StatePtr s, const DeliveryRow& d,
     std::snprintf(lon, sizeof lon, "%.7f", d.pickup_lon);
     std::snprintf(lat, sizeof lat, "%.7f", d.pickup_lat);
     std::snprintf(radius, sizeof radius, "%.0f", radius_m);
-    std::vector<std::string> search{"GEOSEARCH", kPositionsKey, "FROMLONLAT", lon,  lat,        "BYRADIUS", radius,
-                                    "m",         "ASC",         "COUNT",      "50", "WITHDIST", "WITHCOORD"};
+    std::vector<std::string> search{
+        "GEOSEARCH", kPositionsKey, "FROMLONLAT",          lon,        lat,        "BYRADIUS", radius, "m",
+        "ASC",       "COUNT",       std::to_string(count), "WITHDIST", "WITHCOORD"};
     geo = co_await s->redis->Local().Command(std::move(search), deadline);
     if (!geo.is_error() && !geo.elements.empty()) {
       std::vector<std::string> cmd{"ZMSCORE", kSeenKey};
@@ -55,7 +56,10 @@ asio::awaitable<std::vector<Candidate>> Nearby(StatePtr s, const DeliveryRow& d,
     log::Warn("delivery.nearby_failed", {{"error", failure}});
     co_return out;
   }
-  if (geo.is_error()) co_return out;
+  if (geo.is_error()) {
+    log::Warn("delivery.nearby_failed", {{"error", geo.str}});
+    co_return out;
+  }
   *full = geo.elements.size() >= count;
   std::int64_t fresh_after = NowMs() - s->settings.position_stale.count();
   for (std::size_t i = 0; i < geo.elements.size(); ++i) {
@@ -211,8 +215,16 @@ asio::awaitable<std::optional<Made>> OfferOne(StatePtr s, pg::Transaction& tx, D
 
 }  // namespace
 
-asio::awaitable<void> OfferDue(StatePtr s, Deadline deadline) {
-  for (int i = 0; i < 20 && Clock::now() < deadline; ++i) {
+// A job's deadline is its interval (short, to keep offers snappy); a pass may take longer than that: the next
+// pass simply starts later. Each pass gets at least this long.
+constexpr std::chrono::seconds kPassBudget{3};
+
+Deadline PassDeadline(Deadline job) { return std::max(job, Clock::now() + kPassBudget); }
+
+asio::awaitable<void> OfferDue(StatePtr s, Deadline job_deadline) {
+  Deadline deadline = PassDeadline(job_deadline);
+  Deadline stop_taking = std::max(job_deadline, Clock::now() + std::chrono::seconds(1));
+  for (int i = 0; i < 50 && Clock::now() < stop_taking; ++i) {
     pg::Transaction tx = co_await s->db->Begin(deadline);
     pg::Result due = co_await tx.Execute(store::kToOffer, 1);
     if (due.empty()) co_return;
@@ -231,7 +243,8 @@ asio::awaitable<void> OfferDue(StatePtr s, Deadline deadline) {
   }
 }
 
-asio::awaitable<void> LapseOffers(StatePtr s, Deadline deadline) {
+asio::awaitable<void> LapseOffers(StatePtr s, Deadline job_deadline) {
+  Deadline deadline = PassDeadline(job_deadline);
   pg::Transaction tx = co_await s->db->Begin(deadline);
   pg::Result lapsed = co_await tx.Execute(store::kOffersLapsed, 100);
   std::vector<std::pair<std::string, std::string>> told;
@@ -253,7 +266,8 @@ asio::awaitable<void> LapseOffers(StatePtr s, Deadline deadline) {
   for (const auto& [rider, id] : told) co_await Tell(s, "rider:" + rider, OfferClosed(id, "expired"));
 }
 
-asio::awaitable<void> SyncDue(StatePtr s, Deadline deadline) {
+asio::awaitable<void> SyncDue(StatePtr s, Deadline job_deadline) {
+  Deadline deadline = PassDeadline(job_deadline);
   pg::Result due = co_await s->db->Execute(deadline, store::kDeliveryDue, 50);
   for (const pg::Row& r : due) {
     if (Clock::now() >= deadline) break;
@@ -261,7 +275,8 @@ asio::awaitable<void> SyncDue(StatePtr s, Deadline deadline) {
   }
 }
 
-asio::awaitable<void> KeepPartitions(StatePtr s, Deadline deadline) {
+asio::awaitable<void> KeepPartitions(StatePtr s, Deadline job_deadline) {
+  Deadline deadline = PassDeadline(job_deadline);
   pg::Result have = co_await s->db->Execute(deadline, store::kPartitions);
   std::int64_t today = NowMs() / 86'400'000;
   std::vector<std::string> names;

@@ -211,7 +211,10 @@ asio::awaitable<void> TellOrderStatus(StatePtr s, std::string order_id, std::str
   if (!failure.empty()) log::Warn("notifications.live_publish_failed", {{"error", failure}});
 }
 
-asio::awaitable<void> SendDue(StatePtr s, Deadline deadline) {
+asio::awaitable<void> SendDue(StatePtr s, Deadline job_deadline) {
+  // The job's deadline is its (short) interval; a pass may run longer (the next one starts later), but not past
+  // the claims' one-minute lease.
+  Deadline deadline = std::max(job_deadline, Clock::now() + std::chrono::seconds(20));
   pg::Result due = co_await s->db->Execute(deadline, store::kClaimDue, 50);
   for (const pg::Row& r : due) {
     if (Clock::now() >= deadline) break;  // the rest keep their lease and come back in a minute

@@ -42,6 +42,8 @@ struct ClientOptions {
   std::size_t max_idle_per_host = 32;
   std::chrono::milliseconds idle_timeout{30000};  ///< pooled connections older than this are closed
   std::size_t max_response_bytes = 8 * 1024 * 1024;
+  /// https: a PEM file of extra trusted CAs (besides the system's, /etc/ssl/certs); empty = system only.
+  std::string ca_file;
 };
 
 class Client {
