@@ -260,6 +260,15 @@ ServiceTransport& ServiceContext::TransportTo(std::string_view service) {
                               "' is neither hosted in this process nor listed in services.remote");
 }
 
+ServiceTransport* ServiceContext::FindTransport(std::string_view service, std::string_view consequence) {
+  try {
+    return &TransportTo(service);
+  } catch (const std::invalid_argument&) {
+    if (!consequence.empty()) log::Warn("host.dependency_unreachable", {{"service", service}, {"detail", consequence}});
+    return nullptr;
+  }
+}
+
 bool ServiceContext::Hosts(std::string_view service) const {
   const auto& hosted = host_.impl_->hosted;
   return std::find(hosted.begin(), hosted.end(), service) != hosted.end();

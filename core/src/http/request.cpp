@@ -35,6 +35,24 @@ bool IEquals(std::string_view a, std::string_view b) noexcept {
   return true;
 }
 
+std::string QueryValueKeepingPlus(std::string_view q, std::string_view name) {
+  std::string prefix = std::string(name) + "=";
+  while (!q.empty()) {
+    std::string_view pair = q.substr(0, q.find('&'));
+    q = pair.size() < q.size() ? q.substr(pair.size() + 1) : std::string_view();
+    if (pair.rfind(prefix, 0) != 0) continue;
+    std::string raw;
+    for (char c : pair.substr(prefix.size())) {
+      if (c == '+')
+        raw += "%2B";
+      else
+        raw += c;
+    }
+    return UrlDecode(raw).value_or(std::string());
+  }
+  return {};
+}
+
 std::optional<std::string> UrlDecode(std::string_view s) {
   std::string out;
   out.reserve(s.size());

@@ -451,26 +451,6 @@ asio::awaitable<void> AcceptLoop(std::shared_ptr<Store> store, std::shared_ptr<t
   }
 }
 
-// The `to` query parameter with a literal '+' kept ("a+tag@b.cm" is how people type it; form decoding would make
-// the '+' a space).
-std::string ToFilter(const Request& req) {
-  std::string_view q = req.query();
-  while (!q.empty()) {
-    std::string_view pair = q.substr(0, q.find('&'));
-    q = pair.size() < q.size() ? q.substr(pair.size() + 1) : std::string_view();
-    if (pair.rfind("to=", 0) != 0) continue;
-    std::string raw;
-    for (char c : pair.substr(3)) {
-      if (c == '+')
-        raw += "%2B";
-      else
-        raw += c;
-    }
-    return http::UrlDecode(raw).value_or(std::string());
-  }
-  return {};
-}
-
 std::string ErrorJson(std::string_view error, std::string_view message) {
   json::object o;
   o["error"] = error;
@@ -549,7 +529,7 @@ struct Sink::Impl {
   }
 
   Response GetMessages(Request& req) {
-    std::string to = ToFilter(req);
+    std::string to = http::QueryValueKeepingPlus(req.query(), "to");
     json::array items;
     for (const Stored& s : Snapshot(to)) {
       json::object item;

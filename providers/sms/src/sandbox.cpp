@@ -68,26 +68,6 @@ std::string ErrorJson(std::string_view error, std::string_view message = {}) {
 
 Response Invalid(std::string_view message) { return Response::Json(ErrorJson("invalid_request", message), 400); }
 
-// The `to` query parameter, with a literal '+' kept as '+': `?to=+237...` is how people type it, and form
-// decoding would turn it into a space.
-std::string ToFilter(const Request& req) {
-  std::string_view q = req.query();
-  while (!q.empty()) {
-    std::string_view pair = q.substr(0, q.find('&'));
-    q = pair.size() < q.size() ? q.substr(pair.size() + 1) : std::string_view();
-    if (pair.rfind("to=", 0) != 0) continue;
-    std::string raw;
-    for (char c : pair.substr(3)) {
-      if (c == '+')
-        raw += "%2B";
-      else
-        raw += c;
-    }
-    return http::UrlDecode(raw).value_or(std::string());
-  }
-  return {};
-}
-
 // One delivery report, best effort: a callback that is down or slow is simply not told.
 asio::awaitable<void> Deliver(http::Client* client, std::string url, std::string body) {
   try {
@@ -238,7 +218,7 @@ struct Sandbox::Impl {
 
   Response GetMessages(Request& req) {
     if (!Authorized(req)) return Unauthorized();
-    std::string to = ToFilter(req);
+    std::string to = http::QueryValueKeepingPlus(req.query(), "to");
     json::array items;
     for (const Stored& s : Snapshot(to)) {
       json::object item;

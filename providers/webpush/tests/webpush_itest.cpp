@@ -211,7 +211,7 @@ TEST_F(WebPushSenderTest, UnreachableAndHttpsEndpointsArePushUnavailable) {
   Sender& s = Make();
   ExpectError(s, sub.subscription);
   EXPECT_EQ(Counter("okada_push_failures_total", {{"reason", "unreachable"}}), 1u);
-  // The core HTTP client has no TLS yet: real push services are out of reach until it does.
+  // An https push service that does not answer is unavailable too (TLS itself: core_http_client_test).
   Subscription tls = sandbox_->Subscribe().subscription;
   tls.endpoint = "https://127.0.0.1:1/push/abcdefghijklmnop";
   std::string detail = ExpectError(s, tls);

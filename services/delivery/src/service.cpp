@@ -17,16 +17,6 @@ std::vector<pg::Migration> Migrations();  // embedded from sql/migrations by oka
 
 namespace {
 
-ServiceTransport* Resolve(ServiceContext& ctx, std::string_view name, bool quiet = false) {
-  try {
-    return &ctx.TransportTo(name);
-  } catch (const std::invalid_argument&) {
-    if (!quiet)
-      log::Warn("delivery.dependency_unreachable", {{"service", name}, {"detail", "calls to it will answer 503"}});
-    return nullptr;
-  }
-}
-
 Settings ReadSettings(const Config& c) {
   Settings s;
   s.offer_ttl = c.GetDuration("delivery.offer_ttl_ms");
@@ -65,11 +55,13 @@ class DeliveryService : public Service {
     state->io = &ctx.io();
     state->service_token = access::LoadOrCreateServiceToken(ctx.state_dir());
     state->keyring = std::make_shared<crypto::LiveKeyring>(ctx.state_dir());
-    state->orders = std::make_shared<orders::Client>(Resolve(ctx, "orders"), state->service_token);
-    state->users = std::make_shared<users::Client>(Resolve(ctx, "users"), state->service_token);
-    state->payments = Resolve(ctx, "payments");
+    state->orders =
+        std::make_shared<orders::Client>(ctx.FindTransport("orders", "deliveries cannot start"), state->service_token);
+    state->users =
+        std::make_shared<users::Client>(ctx.FindTransport("users", "deliveries cannot start"), state->service_token);
+    state->payments = ctx.FindTransport("payments", "drop-offs wait in delivery.sync");
     // The brain is optional: without it (or while it fails) dispatch offers the nearest available rider.
-    state->brain = Resolve(ctx, "brain", true);
+    state->brain = ctx.FindTransport("brain");
     if (state->brain == nullptr) log::Info("delivery.dispatch_nearest_only", {{"detail", "no brain service"}});
     state->outbox = std::make_shared<const okada::events::Outbox>("delivery");
     state->settings = ReadSettings(c);

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "domain/lifecycle.hpp"
+#include "okada/core/geo.hpp"
 
 namespace okada::delivery::domain {
 namespace {
@@ -45,13 +46,13 @@ TEST(DeliveryMachine, FinalAndActiveStatuses) {
 
 TEST(DeliveryGeometry, HaversineAndGeohash) {
   // Akwa to Bonapriso (Douala): about 2.3 km.
-  double d = DistanceM(4.0511, 9.7009, 4.0312, 9.6938);
+  double d = geo::DistanceM(4.0511, 9.7009, 4.0312, 9.6938);
   EXPECT_GT(d, 2200);
   EXPECT_LT(d, 2450);
-  EXPECT_DOUBLE_EQ(DistanceM(4.05, 9.70, 4.05, 9.70), 0);
+  EXPECT_DOUBLE_EQ(geo::DistanceM(4.05, 9.70, 4.05, 9.70), 0);
   // The classic example of the geohash literature.
-  EXPECT_EQ(Geohash(57.64911, 10.40744, 11), "u4pruydqqvj");
-  EXPECT_EQ(Geohash(4.0511, 9.7009, 5), Geohash(4.0512, 9.7010, 5));
+  EXPECT_EQ(geo::Geohash(57.64911, 10.40744, 11), "u4pruydqqvj");
+  EXPECT_EQ(geo::Geohash(4.0511, 9.7009, 5), geo::Geohash(4.0512, 9.7010, 5));
   EXPECT_TRUE(InZones({}, "s0v7yk"));
   EXPECT_TRUE(InZones({"s1", "s0v7"}, "s0v7yk"));
   EXPECT_FALSE(InZones({"s0v8"}, "s0v7yk"));

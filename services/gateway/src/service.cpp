@@ -205,14 +205,6 @@ asio::awaitable<void> RunHub(std::shared_ptr<LiveState> live, std::size_t shard)
   running->fetch_sub(1);
 }
 
-ServiceTransport* Optional(ServiceContext& ctx, std::string_view name) {
-  try {
-    return &ctx.TransportTo(name);
-  } catch (const std::invalid_argument&) {
-    return nullptr;
-  }
-}
-
 resilience::RateLimit PerSecond(std::int64_t rate, std::int64_t burst) {
   resilience::RateLimit l;
   l.rate = rate;
@@ -312,8 +304,8 @@ class GatewayService : public Service {
   void StartLive(ServiceContext& ctx, const Config& c, const std::string& service_token) {
     auto live = std::make_shared<LiveState>();
     live->redis = &ctx.redis();
-    live->orders = std::make_shared<orders::Client>(Optional(ctx, "orders"), service_token);
-    live->users = std::make_shared<users::Client>(Optional(ctx, "users"), service_token);
+    live->orders = std::make_shared<orders::Client>(ctx.FindTransport("orders"), service_token);
+    live->users = std::make_shared<users::Client>(ctx.FindTransport("users"), service_token);
     for (const std::string& o : c.GetList("http.cors_origins")) live->origins.push_back(o);
     for (const std::string& o : c.GetList("live.origins")) live->origins.push_back(o);
     live->ticket_ttl = c.GetDuration("live.ticket_ttl_ms");

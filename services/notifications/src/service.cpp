@@ -21,15 +21,6 @@ std::vector<pg::Migration> Migrations();  // embedded from sql/migrations by oka
 
 namespace {
 
-ServiceTransport* Resolve(ServiceContext& ctx, std::string_view name) {
-  try {
-    return &ctx.TransportTo(name);
-  } catch (const std::invalid_argument&) {
-    log::Warn("notifications.dependency_unreachable", {{"service", name}, {"detail", "calls to it will answer 503"}});
-    return nullptr;
-  }
-}
-
 boost::asio::awaitable<void> Send(StatePtr s, Deadline d) { co_await SendDue(s, d); }
 
 class NotificationsService : public Service {
@@ -45,9 +36,11 @@ class NotificationsService : public Service {
     state->service_token = access::LoadOrCreateServiceToken(ctx.state_dir());
     state->keyring = std::make_shared<crypto::LiveKeyring>(ctx.state_dir());
     state->blind = std::make_shared<const crypto::BlindIndex>(crypto::BlindIndex::LoadOrCreate(ctx.state_dir()));
-    state->orders = std::make_shared<orders::Client>(Resolve(ctx, "orders"), state->service_token);
-    state->users = std::make_shared<users::Client>(Resolve(ctx, "users"), state->service_token);
-    state->auth = Resolve(ctx, "auth");
+    state->orders = std::make_shared<orders::Client>(ctx.FindTransport("orders", "no one is told about orders"),
+                                                     state->service_token);
+    state->users = std::make_shared<users::Client>(ctx.FindTransport("users", "merchants are not told about orders"),
+                                                   state->service_token);
+    state->auth = ctx.FindTransport("auth", "no SMS can be addressed");
 
     sms::HttpGatewayOptions so;
     so.base_url = c.GetString("sms.url");

@@ -17,15 +17,6 @@ std::vector<pg::Migration> Migrations();  // embedded from sql/migrations by oka
 
 namespace {
 
-ServiceTransport* Resolve(ServiceContext& ctx, std::string_view name) {
-  try {
-    return &ctx.TransportTo(name);
-  } catch (const std::invalid_argument&) {
-    log::Warn("orders.dependency_unreachable", {{"service", name}, {"detail", "checkout will answer 503"}});
-    return nullptr;
-  }
-}
-
 std::chrono::seconds Secs(const Config& c, std::string_view key) {
   return std::chrono::duration_cast<std::chrono::seconds>(c.GetDuration(key));
 }
@@ -68,8 +59,9 @@ class OrdersService : public Service {
     auto state = std::make_shared<State>();
     state->db = &ctx.db();
     state->keyring = std::make_shared<crypto::LiveKeyring>(ctx.state_dir());
-    state->users = std::make_shared<users::Client>(Resolve(ctx, "users"), token);
-    state->products = std::make_shared<products::Client>(Resolve(ctx, "products"), token);
+    state->users = std::make_shared<users::Client>(ctx.FindTransport("users", "checkout will answer 503"), token);
+    state->products =
+        std::make_shared<products::Client>(ctx.FindTransport("products", "checkout will answer 503"), token);
     state->outbox = std::make_shared<const okada::events::Outbox>("orders");
     state->idempotency = std::make_shared<const idempotency::Store>("orders");
     state->settings = ReadSettings(c);

@@ -22,15 +22,6 @@ std::vector<pg::Migration> Migrations();  // embedded from sql/migrations by oka
 
 namespace {
 
-ServiceTransport* Resolve(ServiceContext& ctx, std::string_view name) {
-  try {
-    return &ctx.TransportTo(name);
-  } catch (const std::invalid_argument&) {
-    log::Warn("payments.dependency_unreachable", {{"service", name}, {"detail", "payments will answer 503"}});
-    return nullptr;
-  }
-}
-
 // {user, secret, key, channel_msisdn, pin} from a credentials file; empty map when the file is missing or bad.
 std::map<std::string, std::string> Credentials(const std::filesystem::path& path) {
   std::map<std::string, std::string> out;
@@ -136,8 +127,8 @@ class PaymentsService : public Service {
     state->db = &ctx.db();
     state->io = &ctx.io();
     state->keyring = std::make_shared<crypto::LiveKeyring>(ctx.state_dir());
-    state->orders = std::make_shared<orders::Client>(Resolve(ctx, "orders"), token);
-    state->users = std::make_shared<users::Client>(Resolve(ctx, "users"), token);
+    state->orders = std::make_shared<orders::Client>(ctx.FindTransport("orders", "payments will answer 503"), token);
+    state->users = std::make_shared<users::Client>(ctx.FindTransport("users", "payments will answer 503"), token);
     state->outbox = std::make_shared<const okada::events::Outbox>("payments");
     state->settings = ReadSettings(c);
     BuildProviders(ctx, *state);

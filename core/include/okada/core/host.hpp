@@ -81,6 +81,10 @@ class ServiceContext {
   /// The transport to `service`: in-process if this host runs it, HTTP if it is configured as remote.
   /// Throws std::invalid_argument naming the service when it is neither.
   ServiceTransport& TransportTo(std::string_view service);
+  /// Like TransportTo, but nullptr when `service` is neither hosted nor remote. A non-empty `consequence` ("checkout
+  /// will answer 503") is logged (`host.dependency_unreachable`) so an operator sees what is missing; empty = quiet
+  /// (an optional dependency).
+  ServiceTransport* FindTransport(std::string_view service, std::string_view consequence = {});
   /// True if `service` runs in this process.
   bool Hosts(std::string_view service) const;
   /// Services configured in `services.remote` (and not hosted here).

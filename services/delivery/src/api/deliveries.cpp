@@ -368,7 +368,8 @@ asio::awaitable<http::Response> Finish(StatePtr s, http::Request& req, DeliveryR
 
 std::string ViewerOf(const Caller& c) { return IsDesk(c) ? "desk" : "rider"; }
 
-asio::awaitable<http::Response> Arrived(StatePtr s, http::Request& req) {
+// A step with nothing to say but "now": at the store, arriving.
+asio::awaitable<http::Response> BareStep(StatePtr s, http::Request& req, std::string to) {
   Caller c = RequireCaller(req);
   JsonReader r(req.body().empty() ? std::string_view("{}") : std::string_view(req.body()));
   r.RejectUnknownFields();
@@ -376,10 +377,14 @@ asio::awaitable<http::Response> Arrived(StatePtr s, http::Request& req) {
   pg::Transaction tx = co_await s->db->Begin(req.deadline());
   DeliveryRow d = co_await LockMine(s, tx, req, c);
   Who who = WhoOf(c);
-  co_await MoveIn(s, tx, d, "at_store", who, std::nullopt, false, {});
+  json::object no_detail;
+  co_await MoveIn(s, tx, d, to, who, std::nullopt, false, no_detail);
   co_await tx.Commit();
   co_return co_await Finish(s, req, std::move(d), ViewerOf(c));
 }
+
+asio::awaitable<http::Response> Arrived(StatePtr s, http::Request& req) { return BareStep(s, req, "at_store"); }
+asio::awaitable<http::Response> Arriving(StatePtr s, http::Request& req) { return BareStep(s, req, "arriving"); }
 
 // A wrong code is counted (in its own transaction, so it stays counted when the step is refused).
 asio::awaitable<void> CountWrongCode(StatePtr s, const DeliveryRow& d, Deadline deadline, std::string which) {
@@ -416,19 +421,6 @@ asio::awaitable<http::Response> Pickup(StatePtr s, http::Request& req) {
   }
   Who who = WhoOf(c);
   co_await MoveIn(s, tx, d, "picked_up", who, std::nullopt, false, {});
-  co_await tx.Commit();
-  co_return co_await Finish(s, req, std::move(d), ViewerOf(c));
-}
-
-asio::awaitable<http::Response> Arriving(StatePtr s, http::Request& req) {
-  Caller c = RequireCaller(req);
-  JsonReader r(req.body().empty() ? std::string_view("{}") : std::string_view(req.body()));
-  r.RejectUnknownFields();
-  r.Finish();
-  pg::Transaction tx = co_await s->db->Begin(req.deadline());
-  DeliveryRow d = co_await LockMine(s, tx, req, c);
-  Who who = WhoOf(c);
-  co_await MoveIn(s, tx, d, "arriving", who, std::nullopt, false, {});
   co_await tx.Commit();
   co_return co_await Finish(s, req, std::move(d), ViewerOf(c));
 }

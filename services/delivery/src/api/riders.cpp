@@ -6,6 +6,7 @@
 #include "api/api.hpp"
 #include "okada/core/crypto/random.hpp"
 #include "okada/core/errors.hpp"
+#include "okada/core/geo.hpp"
 #include "okada/core/json_reader.hpp"
 #include "okada/core/log.hpp"
 #include "store/statements.hpp"
@@ -212,7 +213,7 @@ asio::awaitable<http::Response> PostLocations(StatePtr s, http::Request& req) {
     // Near the door: the customer is told the rider is arriving (once; the machine refuses a second time).
     if (d.status == "picked_up") {
       DropOff drop = OpenDropOff(*s, d);
-      if (domain::DistanceM(latest->lat, latest->lon, drop.lat, drop.lon) <= s->settings.arriving_m) {
+      if (geo::DistanceM(latest->lat, latest->lon, drop.lat, drop.lon) <= s->settings.arriving_m) {
         pg::Transaction tx = co_await s->db->Begin(req.deadline());
         pg::Result locked = co_await tx.Execute(store::kDeliveryLockById, d.id);
         if (!locked.empty()) {

@@ -1,5 +1,7 @@
 #include "domain/lifecycle.hpp"
 
+#include "okada/core/geo.hpp"
+
 #include <algorithm>
 #include <cmath>
 
@@ -37,10 +39,6 @@ const std::vector<Move>& Moves() {
   return moves;
 }
 
-constexpr double kEarthRadiusM = 6371008.8;
-constexpr double kPi = 3.14159265358979323846;
-constexpr const char* kBase32 = "0123456789bcdefghjkmnpqrstuvwxyz";
-
 }  // namespace
 
 const std::vector<std::string_view>& Statuses() {
@@ -67,39 +65,6 @@ const Move& Decide(std::string_view from, std::string_view to, Actor actor) {
               "the delivery is " + std::string(from) + "; it cannot become " + std::string(to));
 }
 
-double DistanceM(double lat1, double lon1, double lat2, double lon2) {
-  auto rad = [](double d) { return d * kPi / 180.0; };
-  double dlat = rad(lat2 - lat1), dlon = rad(lon2 - lon1);
-  double a = std::sin(dlat / 2) * std::sin(dlat / 2) +
-             std::cos(rad(lat1)) * std::cos(rad(lat2)) * std::sin(dlon / 2) * std::sin(dlon / 2);
-  return 2 * kEarthRadiusM * std::asin(std::min(1.0, std::sqrt(a)));
-}
-
-std::string Geohash(double lat, double lon, int precision) {
-  double lat_lo = -90, lat_hi = 90, lon_lo = -180, lon_hi = 180;
-  std::string out;
-  bool even = true;
-  int bit = 0, ch = 0;
-  while (static_cast<int>(out.size()) < precision) {
-    if (even) {
-      double mid = (lon_lo + lon_hi) / 2;
-      ch = ch * 2 + (lon >= mid ? 1 : 0);
-      (lon >= mid ? lon_lo : lon_hi) = mid;
-    } else {
-      double mid = (lat_lo + lat_hi) / 2;
-      ch = ch * 2 + (lat >= mid ? 1 : 0);
-      (lat >= mid ? lat_lo : lat_hi) = mid;
-    }
-    even = !even;
-    if (++bit == 5) {
-      out += kBase32[ch];
-      bit = 0;
-      ch = 0;
-    }
-  }
-  return out;
-}
-
 bool InZones(const std::vector<std::string>& zones, std::string_view pickup_zone) {
   if (zones.empty()) return true;
   return std::any_of(zones.begin(), zones.end(), [&](const std::string& z) { return pickup_zone.rfind(z, 0) == 0; });
@@ -118,7 +83,7 @@ double SearchRadiusM(int offers_made, double base_m, int per_ring, double max_m)
 std::optional<std::string> CheckPhotoProof(double lat, double lon, double drop_lat, double drop_lon, double radius_m,
                                            long long captured_ms, long long now_ms, long long max_age_s) {
   if (captured_ms > now_ms + 60'000 || captured_ms < now_ms - max_age_s * 1000) return std::string("captured_at");
-  if (DistanceM(lat, lon, drop_lat, drop_lon) > radius_m) return std::string("location");
+  if (geo::DistanceM(lat, lon, drop_lat, drop_lon) > radius_m) return std::string("location");
   return std::nullopt;
 }
 

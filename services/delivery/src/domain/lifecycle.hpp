@@ -36,10 +36,6 @@ bool IsActive(std::string_view status);
 /// The move from → to by `actor`, or throws DELIVERY_INVALID_TRANSITION (409) / FORBIDDEN (403).
 const Move& Decide(std::string_view from, std::string_view to, Actor actor);
 
-/// Great-circle distance in metres (haversine, mean Earth radius).
-double DistanceM(double lat1, double lon1, double lat2, double lon2);
-/// Geohash of `precision` characters.
-std::string Geohash(double lat, double lon, int precision);
 /// True if a rider working `zones` (geohash prefixes; empty = anywhere) may serve a pickup in `pickup_zone`.
 bool InZones(const std::vector<std::string>& zones, std::string_view pickup_zone);
 

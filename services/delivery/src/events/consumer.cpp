@@ -9,6 +9,7 @@
 #include "events/events.hpp"
 #include "okada/core/crypto/random.hpp"
 #include "okada/core/errors.hpp"
+#include "okada/core/geo.hpp"
 #include "okada/core/live/live.hpp"
 #include "okada/core/wall_clock.hpp"
 #include "store/statements.hpp"
@@ -57,11 +58,11 @@ asio::awaitable<std::optional<DeliveryRow>> Ensure(StatePtr s, pg::Transaction& 
   drop.lat = o.dropoff->lat;
   drop.lon = o.dropoff->lon;
   drop.landmark = o.landmark;
-  int distance = static_cast<int>(domain::DistanceM(store->lat, store->lon, drop.lat, drop.lon));
+  int distance = static_cast<int>(geo::DistanceM(store->lat, store->lon, drop.lat, drop.lon));
   co_await tx.Execute(
       store::kDeliveryInsert, id, *uuid, order_id, o.store_id, o.merchant_id, o.customer_id, o.payment_method,
       o.total_xaf, o.delivery_fee_xaf, domain::RiderFee(o.delivery_fee_xaf, st.rider_share_bp), ready, offer_from,
-      store->lat, store->lon, domain::Geohash(store->lat, store->lon, 7), domain::Geohash(drop.lat, drop.lon, 6),
+      store->lat, store->lon, geo::Geohash(store->lat, store->lon, 7), geo::Geohash(drop.lat, drop.lon, 6),
       SealDropOff(*s, id, drop), distance, SealCode(*s, id, "pickup", Code()), SealCode(*s, id, "delivery", Code()));
   co_await tx.Execute(store::kTimelineAdd, id, std::string("status"), std::string("unassigned"), std::string("system"),
                       std::optional<std::string>(), std::optional<std::string>());

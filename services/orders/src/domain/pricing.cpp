@@ -1,19 +1,13 @@
 #include "domain/pricing.hpp"
 
+#include "okada/core/geo.hpp"
+
 #include <cmath>
 #include <stdexcept>
 
 namespace okada::orders::domain {
 
-double HaversineM(Point a, Point b) noexcept {
-  constexpr double kEarthM = 6371008.8;
-  constexpr double kRad = M_PI / 180.0;
-  double dlat = (b.lat - a.lat) * kRad;
-  double dlon = (b.lon - a.lon) * kRad;
-  double h = std::sin(dlat / 2) * std::sin(dlat / 2) +
-             std::cos(a.lat * kRad) * std::cos(b.lat * kRad) * std::sin(dlon / 2) * std::sin(dlon / 2);
-  return 2 * kEarthM * std::asin(std::min(1.0, std::sqrt(h)));
-}
+double HaversineM(Point a, Point b) noexcept { return geo::DistanceM(a.lat, a.lon, b.lat, b.lon); }
 
 bool InPolygon(Point p, const std::vector<std::pair<double, double>>& ring) noexcept {
   bool inside = false;
@@ -25,41 +19,7 @@ bool InPolygon(Point p, const std::vector<std::pair<double, double>>& ring) noex
   return inside;
 }
 
-std::string Geohash(Point p, int precision) {
-  static constexpr char kBase32[] = "0123456789bcdefghjkmnpqrstuvwxyz";
-  double lat_lo = -90, lat_hi = 90, lon_lo = -180, lon_hi = 180;
-  std::string out;
-  bool even = true;
-  int bit = 0, ch = 0;
-  while (static_cast<int>(out.size()) < precision) {
-    if (even) {
-      double mid = (lon_lo + lon_hi) / 2;
-      if (p.lon >= mid) {
-        ch = (ch << 1) | 1;
-        lon_lo = mid;
-      } else {
-        ch <<= 1;
-        lon_hi = mid;
-      }
-    } else {
-      double mid = (lat_lo + lat_hi) / 2;
-      if (p.lat >= mid) {
-        ch = (ch << 1) | 1;
-        lat_lo = mid;
-      } else {
-        ch <<= 1;
-        lat_hi = mid;
-      }
-    }
-    even = !even;
-    if (++bit == 5) {
-      out += kBase32[ch];
-      bit = 0;
-      ch = 0;
-    }
-  }
-  return out;
-}
+std::string Geohash(Point p, int precision) { return geo::Geohash(p.lat, p.lon, precision); }
 
 std::vector<std::pair<int, std::int64_t>> ParseBands(std::string_view text) {
   std::vector<std::pair<int, std::int64_t>> bands;

@@ -1,5 +1,7 @@
 #include "domain/rules.hpp"
 
+#include "okada/core/geo.hpp"
+
 #include <algorithm>
 #include <boost/json.hpp>
 #include <charconv>
@@ -375,13 +377,7 @@ std::optional<int> DecodeOffsetCursor(std::string_view cursor) {
 }
 
 double HaversineM(double lat1, double lon1, double lat2, double lon2) noexcept {
-  constexpr double kEarthM = 6371000.0;
-  constexpr double kRad = 3.14159265358979323846 / 180.0;
-  double dlat = (lat2 - lat1) * kRad;
-  double dlon = (lon2 - lon1) * kRad;
-  double a = std::sin(dlat / 2) * std::sin(dlat / 2) +
-             std::cos(lat1 * kRad) * std::cos(lat2 * kRad) * std::sin(dlon / 2) * std::sin(dlon / 2);
-  return 2 * kEarthM * std::asin(std::min(1.0, std::sqrt(a)));
+  return geo::DistanceM(lat1, lon1, lat2, lon2);
 }
 
 bool CrossesLowStock(std::int64_t available_before, std::int64_t available_after, std::int64_t threshold) noexcept {

@@ -120,5 +120,8 @@ struct Response {
 bool IEquals(std::string_view a, std::string_view b) noexcept;
 /// Percent-decoding for query strings ('+' is a space). Returns nullopt on a malformed escape.
 std::optional<std::string> UrlDecode(std::string_view s);
+/// The query parameter `name` of `query`, percent-decoded but with a literal '+' kept as '+' (phone numbers and
+/// e-mail addresses typed into a URL: "?to=+237…"); "" when absent or malformed.
+std::string QueryValueKeepingPlus(std::string_view query, std::string_view name);
 
 }  // namespace okada::http

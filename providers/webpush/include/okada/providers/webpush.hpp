@@ -194,8 +194,7 @@ struct SenderOptions {
 /// min(deadline, now + options.timeout). Throws okada::Error(kInternal) for an empty key or a bad subject.
 /// `metrics` (optional, must outlive the sender): okada_push_sent_total, okada_push_gone_total,
 /// okada_push_failures_total{reason}, okada_push_send_duration_seconds, and the breakers' (upstream="push").
-/// The core HTTP client speaks plain http:// only for now: https endpoints (every real push service) fail with
-/// kPushUnavailable until it gains TLS.
+/// Real push services are https: the core HTTP client verifies them against the system's trust store.
 /// The sender must outlive its calls; `io` must be started for calls to complete.
 std::unique_ptr<Sender> MakeHttpSender(IoPool& io, SenderOptions options, Metrics* metrics = nullptr);
 
