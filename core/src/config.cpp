@@ -191,6 +191,9 @@ std::vector<ConfigKey> BuildSchema() {
       {"notifications.smtp_port", T::kInt, "58026", 1, 65535, "SMTP relay port"},
       {"notifications.smtp_from", T::kString, "no-reply@okada.cm", 0, 0, "sender address of e-mails"},
       {"notifications.vapid_subject", T::kString, "mailto:ops@okada.cm", 0, 0, "VAPID contact (RFC 8292)"},
+      {"notifications.public_base_url", T::kString, "", 0, 0,
+       "where the SMS gateway can reach this platform for delivery reports (e.g. https://api.okada.cm); empty = "
+       "no reports asked for"},
       {"migrations.dir", T::kString, "", 0, 0,
        "root of the service migration folders; default: next to the binary's source tree"},
   };

@@ -8,6 +8,11 @@
 #include <boost/json.hpp>
 #include <thread>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include "live_client.hpp"
 #include "platform.hpp"
 
@@ -304,6 +309,68 @@ TEST_F(DeliveryTest, ChannelsAreScopedByOwnershipAndSocketsNeedAFreshTicketAndOu
   EXPECT_EQ(p().CallAs(other.access_token, "GET", "/v1/live/events?channel=order:" + order).status, 403);
 }
 
+TEST_F(DeliveryTest, PreferencesAndQuietHoursShapeWhatIsSentAndEnglishReadersGetEnglish) {
+  Flow f(p());
+  auto m = p().NewMerchant("Épicerie New Bell", kStoreLat, kStoreLon);
+  std::string product = p().NewListedProduct(m, "Huile de palme 1 L", 1500, 30);
+  // A customer who reads English, wants no SMS, and is in quiet hours right now (the whole day but one minute).
+  Platform::Account quiet = p().SignUp();
+  auto wat_minute = [] {
+    std::int64_t minutes = NowMs() / 60000 + 60;
+    return static_cast<int>(((minutes % 1440) + 1440) % 1440);
+  };
+  auto hhmm = [](int minute) {
+    char b[8];
+    std::snprintf(b, sizeof b, "%02d:%02d", (minute / 60) % 24, minute % 60);
+    return std::string(b);
+  };
+  int now = wat_minute();
+  std::string prefs = R"({"lang":"en","channels":{"sms":false},"email":"client@example.cm","quiet_hours":{"start":")" +
+                      hhmm((now + 1439) % 1440) + R"(","end":")" + hhmm((now + 1438) % 1440) + R"("}})";
+  auto put = p().CallAs(quiet.access_token, "PUT", "/v1/notifications/preferences", prefs);
+  ASSERT_EQ(put.status, 200) << put.body;
+  EXPECT_EQ(JsonField(put.body, "quiet_hours.time_zone"), "Africa/Douala");
+  auto bad = p().CallAs(quiet.access_token, "PUT", "/v1/notifications/preferences",
+                        R"({"quiet_hours":{"start":"25:00","end":"07:00"}})");
+  EXPECT_EQ(bad.status, 422);
+  EXPECT_NE(bad.body.find("quiet_hours.start"), std::string::npos) << bad.body;
+
+  ASSERT_EQ(p().CallAs(quiet.access_token, "PUT", "/v1/carts/" + m.store + "/lines/" + product, R"({"qty":1})").status,
+            200);
+  std::string body = R"({"store_id":")" + m.store + R"(","payment_method":"cash","delivery":{"location":{"lat":)" +
+                     std::to_string(kDropLat) + R"(,"lon":)" + std::to_string(kDropLon) + R"(}}})";
+  auto placed = p().CallAs(quiet.access_token, "POST", "/v1/checkout", body, {{"Idempotency-Key", Flow::NewKey()}});
+  ASSERT_EQ(placed.status, 201) << placed.body;
+
+  // In-app comes at once, in English; e-mail (not urgent) waits for the end of the quiet hours; no SMS at all.
+  auto in_app = [&] {
+    auto r = p().CallAs(quiet.access_token, "GET", "/v1/notifications?channel=in_app");
+    return json::parse(r.body).at("items").as_array();
+  };
+  ASSERT_TRUE(Eventually([&] { return !in_app().empty() && in_app()[0].at("status").as_string() == "sent"; }));
+  EXPECT_EQ(in_app()[0].at("lang").as_string(), "en");
+  auto email = json::parse(p().CallAs(quiet.access_token, "GET", "/v1/notifications?channel=email").body);
+  ASSERT_EQ(email.at("items").as_array().size(), 1u);
+  EXPECT_EQ(email.at("items").as_array()[0].at("status").as_string(), "queued") << "held until the quiet hours end";
+  auto sms = json::parse(p().CallAs(quiet.access_token, "GET", "/v1/notifications?channel=sms").body);
+  EXPECT_TRUE(sms.at("items").as_array().empty());
+  EXPECT_TRUE(p().sms().Messages(quiet.phone).empty());
+  EXPECT_TRUE(p().smtp().Messages("client@example.cm").empty());
+
+  // Quiet hours off: the held e-mail goes out (the sender looks again), in English, to the SMTP sink.
+  std::string db = p().db_url();
+  ASSERT_EQ(p().CallAs(quiet.access_token, "PUT", "/v1/notifications/preferences",
+                       R"({"quiet_hours":{"start":"00:00","end":"00:00"}})")
+                .status,
+            200);
+  Psql(db,
+       "UPDATE notifications.messages SET next_at = now() WHERE user_id = '" + quiet.id + "' AND status = 'queued'");
+  ASSERT_TRUE(Eventually([&] { return !p().smtp().Messages("client@example.cm").empty(); }));
+  auto mail = p().smtp().Messages("client@example.cm").front();
+  EXPECT_EQ(mail.subject, "Order confirmed");
+  EXPECT_NE(mail.text.find("is confirmed"), std::string::npos) << mail.text;
+}
+
 TEST_F(DeliveryTest, NotificationIsSentOnceWhenItsEventArrivesTwice) {
   Flow f(p());
   auto m = p().NewMerchant("Pharmacie du Port", kStoreLat, kStoreLon);
@@ -329,6 +396,43 @@ TEST_F(DeliveryTest, NotificationIsSentOnceWhenItsEventArrivesTwice) {
   std::this_thread::sleep_for(1s);
   EXPECT_EQ(p().sms().Messages(customer.phone).size(), before);
   EXPECT_EQ(Scalar(db, "SELECT count(*) FROM notifications.messages WHERE user_id = '" + customer.id + "'"), rows);
+}
+
+// A free loopback port (for a platform that must know its own address before it starts).
+std::uint16_t FreePort() {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+  socklen_t len = sizeof a;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+  ::close(fd);
+  return ntohs(a.sin_port);
+}
+
+// The SMS gateway reports delivery back to the platform (its public address is configured): the message's status
+// becomes `delivered`; a report without the secret token changes nothing.
+TEST(NotificationsReportTest, SmsDeliveryReportsMarkMessagesDelivered) {
+  std::uint16_t port = FreePort();
+  PlatformOptions po;
+  po.config["http.port"] = std::to_string(port);
+  po.config["notifications.public_base_url"] = "http://127.0.0.1:" + std::to_string(port);
+  Platform p("delivery_reports", po);
+  Flow f(p);
+  auto m = p.NewMerchant("Boulangerie Deido", kStoreLat, kStoreLon);
+  std::string product = p.NewListedProduct(m, "Pain chargé", 500, 30);
+  Platform::Account customer;
+  f.Order(m, product, &customer);
+  auto status = [&] {
+    auto r = p.CallAs(customer.access_token, "GET", "/v1/notifications?channel=sms");
+    auto items = json::parse(r.body).at("items").as_array();
+    return items.empty() ? std::string() : std::string(items[0].at("status").as_string());
+  };
+  EXPECT_TRUE(Eventually([&] { return status() == "delivered"; })) << status();
+  auto forged = p.Call("POST", "/v1/notifications/sms-reports?token=wrong", R"({"id":"msg_1","status":"failed"})");
+  EXPECT_EQ(forged.status, 404);
+  EXPECT_EQ(status(), "delivered");
 }
 
 // Its own platform: short offers, and a brain that is configured but never answers.

@@ -42,11 +42,18 @@ class NotificationsService : public Service {
                                                    state->service_token);
     state->auth = ctx.FindTransport("auth", "no SMS can be addressed");
 
+    std::filesystem::path report_file = ctx.state_dir() / "keys" / "sms-report.key";
+    crypto::CreateSecretFile(report_file, crypto::RandomToken(32));
+    state->report_token = crypto::ReadSecretFile(report_file);
+
     sms::HttpGatewayOptions so;
     so.base_url = c.GetString("sms.url");
     so.api_key = sms::LoadApiKey(c.GetString("sms.api_key_file"), ctx.state_dir());
     so.sender = c.GetString("sms.sender");
     so.timeout = c.GetDuration("sms.timeout_ms");
+    // Delivery reports come back to POST /v1/notifications/sms-reports with the secret token in the URL.
+    if (const std::string& base = c.GetString("notifications.public_base_url"); !base.empty())
+      so.callback_url = base + "/v1/notifications/sms-reports?token=" + state->report_token;
     state->sms = sms::MakeHttpGateway(ctx.io(), so, &ctx.metrics());
 
     email::SmtpOptions eo;
@@ -62,10 +69,6 @@ class NotificationsService : public Service {
     po.subject = c.GetString("notifications.vapid_subject");
     state->vapid_public_key = po.key.PublicKeyB64();
     state->push = webpush::MakeHttpSender(ctx.io(), std::move(po), &ctx.metrics());
-
-    std::filesystem::path report_file = ctx.state_dir() / "keys" / "sms-report.key";
-    crypto::CreateSecretFile(report_file, crypto::RandomToken(32));
-    state->report_token = crypto::ReadSecretFile(report_file);
 
     state->settings.max_attempts = static_cast<int>(c.GetInt("notifications.max_attempts"));
     state->settings.retry_base = c.GetDuration("notifications.retry_base_ms");

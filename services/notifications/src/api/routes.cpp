@@ -1,6 +1,9 @@
 // Notifications routes: a person's preferences (language, channels, e-mail address, quiet hours), her browsers'
 // push subscriptions, her messages and their delivery status; the VAPID public key browsers subscribe with; and
 // the SMS gateway's delivery reports.
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/json.hpp>
 
 #include "api/api.hpp"
@@ -255,7 +258,13 @@ asio::awaitable<http::Response> SmsReport(StatePtr s, http::Request& req) {
   r.OptionalString("to", StringRule{0, 20});
   r.RejectUnknownFields();
   r.Finish();
-  co_await s->db->Execute(req.deadline(), store::kDelivered, id, status);
+  // The gateway may report before our sender has recorded its answer (the id): look again for a moment.
+  for (int attempt = 0; attempt < 10; ++attempt) {
+    pg::Result done = co_await s->db->Execute(req.deadline(), store::kDelivered, id, status);
+    if (!done.empty() || Clock::now() + std::chrono::milliseconds(300) > req.deadline()) break;
+    boost::asio::steady_timer t(co_await boost::asio::this_coro::executor, std::chrono::milliseconds(100));
+    co_await t.async_wait(boost::asio::use_awaitable);
+  }
   co_return http::Response::NoContent();
 }
 
