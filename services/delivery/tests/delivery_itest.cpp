@@ -203,6 +203,12 @@ TEST_F(DeliveryTest, CashOrderFromTapToHandOverLiveWithFrenchSmsAndPushAndTheLed
 
   // The ledger: the rider holds the cash, and earned his share of the fee.
   std::string db = p().db_url();
+  auto proof = Psql(db,
+                    "SELECT payload->>'proof' FROM delivery.outbox WHERE type = 'delivery.delivered' AND "
+                    "payload->>'order_id' = '" +
+                        order + "'");
+  ASSERT_EQ(proof.size(), 1u);
+  EXPECT_EQ(proof[0], "code");
   EXPECT_TRUE(Eventually([&] {
     return Scalar(db, "SELECT coalesce((SELECT abs(balance) FROM payments.accounts WHERE key = 'rider_cash_held:" +
                           rider_account.id + "'), 0)") == total;
@@ -482,6 +488,12 @@ TEST(DeliveryDispatchTest, LapsedOfferGoesToTheNextRiderAndTheFlowCompletesWithT
   json::object body{{"photo", photo}, {"cash_collected_xaf", total}};
   auto done = p.CallAs(far, "POST", "/v1/deliveries/" + order + "/deliver", json::serialize(body));
   ASSERT_EQ(done.status, 200) << done.body;
+  auto proof = Psql(p.db_url(),
+                    "SELECT payload->>'proof' FROM delivery.outbox WHERE type = 'delivery.delivered' AND "
+                    "payload->>'order_id' = '" +
+                        order + "'");
+  ASSERT_EQ(proof.size(), 1u);
+  EXPECT_EQ(proof[0], "photo");
   EXPECT_TRUE(Eventually([&] { return f.OrderStatus(customer.access_token, order) == "delivered"; }));
 
   // Both offers were made without the brain (each dispatch call failed and fell back).

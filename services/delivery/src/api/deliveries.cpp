@@ -117,7 +117,8 @@ asio::awaitable<void> MoveIn(StatePtr s, pg::Transaction& tx, DeliveryRow& d, st
   co_await tx.Execute(store::kTimelineAdd, d.id, std::string("status"), to, who.role, who.id, detail_text);
   if (!m.event.empty()) {
     if (to == "delivered") {
-      extra["proof"] = d.proof ? (d.proof->find("\"photo\"") != std::string::npos ? "photo" : "code") : "none";
+      const json::value* kind = detail.if_contains("kind");  // Deliver's proof: "code" or "photo"
+      extra["proof"] = kind != nullptr && kind->is_string() ? *kind : json::value("none");
     }
     if (to == "failed") extra["reason"] = d.failure_reason.value_or("customer_unreachable");
     co_await s->outbox->Append(tx, std::string(m.event), events::Payload(m.event, d, extra));
@@ -487,7 +488,6 @@ asio::awaitable<http::Response> Deliver(StatePtr s, http::Request& req) {
       throw e;
     }
     proof["kind"] = "photo";
-    proof["photo"] = true;
     proof["photo_ref"] = *in.photo_ref;
     proof["captured_at_ms"] = in.captured_ms;
   }
