@@ -15,6 +15,7 @@
 #include "okada/brain/routing/problem.hpp"
 #include "okada/brain/routing/solution.hpp"
 #include "okada/brain/routing/solver.hpp"
+#include "policy_cmd.hpp"
 
 namespace {
 
@@ -25,6 +26,7 @@ constexpr const char* kMainHelp = R"(Usage: okada brain <command> [options]   (o
 Commands:
   route        solve a pickup-and-delivery (Li & Lim) or VRPTW (Solomon) instance; prints a JSON solution
   route-check  validate a JSON solution against an instance, naming the first violated constraint
+  policy       train (LibTorch) or evaluate the learned routing policy: policy train|eval
 
 Run 'okada brain <command> --help' for a command's options.
 )";
@@ -245,6 +247,7 @@ int main(int argc, char** argv) {
   }
   if (command == "route") return Route(argc, argv);
   if (command == "route-check") return RouteCheck(argc, argv);
+  if (command == "policy") return okada::brain::PolicyCommand(argc, argv);
   std::cerr << "okada brain: unknown command '" << command << "'\n\n" << kMainHelp;
   return 2;
 }

@@ -6,6 +6,7 @@
 #include <limits>
 #include <numeric>
 #include <stdexcept>
+#include <string>
 #include <utility>
 
 namespace okada::brain::routing {
@@ -129,9 +130,13 @@ class Alns {
 
   SolveResult Run() {
     State current;
-    current.bank.resize(requests_.size());
-    std::iota(current.bank.begin(), current.bank.end(), 0);
-    Insert(current, 1, false);  // regret-2 construction
+    if (opt_.initial_routes.empty()) {
+      current.bank.resize(requests_.size());
+      std::iota(current.bank.begin(), current.bank.end(), 0);
+    } else {
+      current = StartFrom(opt_.initial_routes);
+    }
+    Insert(current, 1, false);  // regret-2 construction (of what the start left out, if one was given)
     Consider(current);
     if (requests_.empty()) return Result();
 
@@ -157,6 +162,58 @@ class Alns {
     if (opt_.max_iterations > 0) used = static_cast<double>(iteration_) / static_cast<double>(opt_.max_iterations);
     if (opt_.time_limit_seconds > 0) used = std::max(used, Seconds() / opt_.time_limit_seconds);
     return used;
+  }
+
+  // ---- initial solution ---------------------------------------------------------------------------------
+
+  // The caller's routes (SolverOptions::initial_routes), with what cannot be kept moved to the bank.
+  State StartFrom(const std::vector<std::vector<int>>& routes) const {
+    if (static_cast<int>(routes.size()) > pb_.Vehicles())
+      throw std::invalid_argument("initial_routes has " + std::to_string(routes.size()) + " routes, the fleet " +
+                                  std::to_string(pb_.Vehicles()));
+    std::vector<int> route_of(nodes_.size(), -1), pos(nodes_.size(), -1);
+    for (std::size_t k = 0; k < routes.size(); ++k)
+      for (std::size_t t = 0; t < routes[k].size(); ++t) {
+        int idx = pb_.IndexOfId(routes[k][t]);
+        if (idx < 1) throw std::invalid_argument("initial_routes: unknown task id " + std::to_string(routes[k][t]));
+        if (route_of[idx] >= 0)
+          throw std::invalid_argument("initial_routes: task id " + std::to_string(routes[k][t]) + " listed twice");
+        route_of[idx] = static_cast<int>(k);
+        pos[idx] = static_cast<int>(t);
+      }
+    std::vector<char> keep(requests_.size(), 0);
+    for (std::size_t r = 0; r < requests_.size(); ++r) {
+      const int p = requests_[r].pickup, d = requests_[r].delivery;
+      keep[r] = d < 0 ? route_of[p] >= 0 : route_of[p] >= 0 && route_of[p] == route_of[d] && pos[p] < pos[d];
+    }
+    State s;
+    for (const auto& ids : routes) {
+      Route route;
+      route.nodes = {0};
+      for (int id : ids) {
+        int idx = pb_.IndexOfId(id);
+        if (keep[req_of_node_[idx]]) route.nodes.push_back(idx);
+      }
+      route.nodes.push_back(0);
+      if (route.nodes.size() <= 2) continue;
+      Rebuild(route);
+      bool ok = route.cost < kInf;
+      const std::size_t m = route.nodes.size();
+      for (std::size_t k = 1; ok && k < m; ++k) {
+        if (route.load[k] < 0 || route.load[k] > pb_.Capacity()) ok = false;
+        double latest = k + 1 < m ? nodes_[route.nodes[k]].latest : nodes_[0].latest;
+        if (!weighted_ && route.start[k] > latest + kEps) ok = false;
+      }
+      if (ok) {
+        s.routes.push_back(std::move(route));
+      } else {
+        for (std::size_t k = 1; k + 1 < m; ++k) keep[req_of_node_[route.nodes[k]]] = 0;
+      }
+    }
+    for (std::size_t r = 0; r < requests_.size(); ++r)
+      if (!keep[r]) s.bank.push_back(static_cast<int>(r));
+    Recost(s);
+    return s;
   }
 
   // ---- route evaluation ---------------------------------------------------------------------------------

@@ -50,6 +50,14 @@ struct SolverOptions {
   /// The fleet phase also ends once this share of the budget passes without removing a vehicle, leaving the
   /// rest to distance minimisation (on the benchmark instances the fleet settles within the first seconds).
   double fleet_patience = 0.15;
+  /// Optional starting solution (e.g. a learned policy's tour): task ids (Node::id) per route in visiting
+  /// order, depot excluded. Empty: the regret-2 construction builds the start. Unknown or repeated ids, or
+  /// more routes than Vehicles(), throw std::invalid_argument. A start that is partial or partly infeasible is
+  /// repaired: a request listed only in part, on two routes or with its delivery first is left out, a route
+  /// that breaks capacity (or, under kHierarchical, a time window) is left out whole, and every request left
+  /// out or not listed is inserted by the regret-2 construction. The search never returns a solution worse
+  /// than this repaired start under the objective.
+  std::vector<std::vector<int>> initial_routes;
 };
 
 /// Reported whenever the best solution improves.
