@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "eta_cmd.hpp"
 #include "okada/brain/routing/checker.hpp"
 #include "okada/brain/routing/problem.hpp"
 #include "okada/brain/routing/solution.hpp"
@@ -26,6 +27,7 @@ constexpr const char* kMainHelp = R"(Usage: okada brain <command> [options]   (o
 Commands:
   route        solve a pickup-and-delivery (Li & Lim) or VRPTW (Solomon) instance; prints a JSON solution
   route-check  validate a JSON solution against an instance, naming the first violated constraint
+  eta          ETA (travel-time) model: eta trips|train|evaluate (synthetic trips, XGBoost training, errors)
   policy       train (LibTorch) or evaluate the learned routing policy: policy train|eval
 
 Run 'okada brain <command> --help' for a command's options.
@@ -247,6 +249,7 @@ int main(int argc, char** argv) {
   }
   if (command == "route") return Route(argc, argv);
   if (command == "route-check") return RouteCheck(argc, argv);
+  if (command == "eta") return okada::brain::eta_cmd::EtaCommand(argc, argv);
   if (command == "policy") return okada::brain::PolicyCommand(argc, argv);
   std::cerr << "okada brain: unknown command '" << command << "'\n\n" << kMainHelp;
   return 2;
