@@ -1,6 +1,7 @@
 #include "services.hpp"
 
 #include "okada/auth/service.hpp"
+#include "okada/brain/service.hpp"
 #include "okada/delivery/service.hpp"
 #include "okada/gateway/service.hpp"
 #include "okada/notifications/service.hpp"
@@ -23,6 +24,7 @@ std::vector<ServiceFactory> Catalogue() {
       {"payments", [] { return payments::MakeService(); }},
       {"delivery", [] { return delivery::MakeService(); }},
       {"notifications", [] { return notifications::MakeService(); }},
+      {"brain", [] { return brain::MakeService(); }},
       {"gateway", [] { return gateway::MakeService(); }, /*always=*/true},
   };
 }

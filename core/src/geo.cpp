@@ -15,6 +15,17 @@ double DistanceM(double lat1, double lon1, double lat2, double lon2) noexcept {
   return 2 * kEarthM * std::asin(std::min(1.0, std::sqrt(h)));
 }
 
+bool InRing(double lat, double lon, const std::vector<std::pair<double, double>>& ring) noexcept {
+  bool inside = false;
+  std::size_t n = ring.size();
+  if (n == 0) return false;
+  for (std::size_t i = 0, j = n - 1; i < n; j = i++) {
+    double xi = ring[i].first, yi = ring[i].second, xj = ring[j].first, yj = ring[j].second;
+    if ((yi > lat) != (yj > lat) && lon < (xj - xi) * (lat - yi) / (yj - yi) + xi) inside = !inside;
+  }
+  return inside;
+}
+
 std::string Geohash(double lat, double lon, int precision) {
   static constexpr char kBase32[] = "0123456789bcdefghjkmnpqrstuvwxyz";
   double lat_lo = -90, lat_hi = 90, lon_lo = -180, lon_hi = 180;

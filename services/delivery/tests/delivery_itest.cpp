@@ -154,6 +154,12 @@ TEST_F(DeliveryTest, CashOrderFromTapToHandOverLiveWithFrenchSmsAndPushAndTheLed
   EXPECT_GT(od.at("cash_to_collect_xaf").as_int64(), 2500) << "items and the delivery fee";
   EXPECT_GT(od.at("expires_in_s").as_int64(), 0);
   EXPECT_EQ(f.OrderStatus(customer.access_token, order), "accepted") << "the offer came before the order was ready";
+  // The AI Brain chose the rider (hosted in this platform), and logged its round with the ETA model it used.
+  EXPECT_NE(p().Call("GET", "/metrics").body.find("okada_delivery_offers_total{via=\"brain\"} 1"), std::string::npos);
+  auto rounds =
+      Psql(p().db_url(), "SELECT eta_model FROM brain.dispatch_rounds WHERE plan::text LIKE '%" + order + "%'");
+  ASSERT_GE(rounds.size(), 1u);
+  EXPECT_FALSE(rounds[0].empty());
   auto accepted = p().CallAs(rider, "POST", "/v1/rider/offers/" + Str(od, "id") + "/accept");
   ASSERT_EQ(accepted.status, 200) << accepted.body;
   EXPECT_TRUE(customer_live->WaitFor(EventOf("delivery.status", "assigned"), 10s));
@@ -447,6 +453,7 @@ TEST(DeliveryDispatchTest, LapsedOfferGoesToTheNextRiderAndTheFlowCompletesWithT
   po.config["delivery.offer_ttl_ms"] = "1500";
   po.config["delivery.brain_timeout_ms"] = "200";
   po.config["services.remote"] = "brain=http://127.0.0.1:9";
+  po.services = {"auth", "users", "products", "orders", "payments", "delivery", "notifications"};  // not the brain
   Platform p("delivery_dispatch", po);
   Flow f(p);
   auto m = p.NewMerchant("Poissonnerie Youpwe", kStoreLat, kStoreLon);

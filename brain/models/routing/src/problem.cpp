@@ -71,6 +71,9 @@ Format ParseFormat(std::string_view text) {
 }
 
 Problem::Problem(std::string name, int vehicles, int capacity, std::vector<Node> nodes)
+    : Problem(std::move(name), vehicles, capacity, std::move(nodes), {}) {}
+
+Problem::Problem(std::string name, int vehicles, int capacity, std::vector<Node> nodes, std::vector<double> matrix)
     : name_(std::move(name)), vehicles_(vehicles), capacity_(capacity), nodes_(std::move(nodes)) {
   if (nodes_.empty()) throw std::invalid_argument("problem has no depot");
   if (vehicles_ <= 0 || capacity_ <= 0) throw std::invalid_argument("vehicles and capacity must be positive");
@@ -99,7 +102,18 @@ Problem::Problem(std::string name, int vehicles, int capacity, std::vector<Node>
                                     " are not a consistent pickup/delivery pair");
     }
   }
-  distance_.resize(static_cast<std::size_t>(n) * n);
+  const std::size_t cells = static_cast<std::size_t>(n) * n;
+  if (!matrix.empty()) {
+    if (matrix.size() != cells)
+      throw std::invalid_argument("travel-time matrix has " + std::to_string(matrix.size()) + " cells, expected " +
+                                  std::to_string(cells));
+    for (double v : matrix)
+      if (!std::isfinite(v) || v < 0)
+        throw std::invalid_argument("travel-time matrix holds a negative or non-finite value");
+    distance_ = std::move(matrix);
+    return;
+  }
+  distance_.resize(cells);
   for (int i = 0; i < n; ++i)
     for (int j = 0; j < n; ++j)
       distance_[static_cast<std::size_t>(i) * n + j] = std::hypot(nodes_[i].x - nodes_[j].x, nodes_[i].y - nodes_[j].y);

@@ -136,6 +136,9 @@ asio::awaitable<http::Response> Put(StatePtr s, http::Request& req) {
 void AddZoneRoutes(http::Router& router, StatePtr s) {
   router.Add(http::Method::kGet, "/v1/admin/no-go-zones",
              http::AsyncHandler([s](http::Request& r) { return List(s, r); }));
+  // The same list for dispatch (the brain keeps riders out of these zones).
+  router.Add(http::Method::kGet, "/internal/v1/no-go-zones",
+             http::AsyncHandler([s](http::Request& r) { return List(s, r); }));
   router.Add(http::Method::kPut, "/v1/admin/no-go-zones/{slug}",
              http::AsyncHandler([s](http::Request& r) { return Put(s, r); }));
 }

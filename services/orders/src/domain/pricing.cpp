@@ -10,13 +10,7 @@ namespace okada::orders::domain {
 double HaversineM(Point a, Point b) noexcept { return geo::DistanceM(a.lat, a.lon, b.lat, b.lon); }
 
 bool InPolygon(Point p, const std::vector<std::pair<double, double>>& ring) noexcept {
-  bool inside = false;
-  std::size_t n = ring.size();
-  for (std::size_t i = 0, j = n - 1; i < n; j = i++) {
-    double xi = ring[i].first, yi = ring[i].second, xj = ring[j].first, yj = ring[j].second;
-    if ((yi > p.lat) != (yj > p.lat) && p.lon < (xj - xi) * (p.lat - yi) / (yj - yi) + xi) inside = !inside;
-  }
-  return inside;
+  return geo::InRing(p.lat, p.lon, ring);
 }
 
 std::string Geohash(Point p, int precision) { return geo::Geohash(p.lat, p.lon, precision); }

@@ -38,6 +38,10 @@ class Problem {
   /// Builds the distance matrix. Validates pairing (partners point at each other, a pickup's demand is the
   /// negation of its delivery's) and throws std::invalid_argument when inconsistent.
   Problem(std::string name, int vehicles, int capacity, std::vector<Node> nodes);
+  /// Same, with travel times given instead of computed from coordinates: `matrix` is row-major
+  /// Size()×Size(), finite and non-negative (throws std::invalid_argument otherwise). Live dispatch uses it
+  /// with predicted seconds, and with a zero column 0 for open routes (a rider does not return to his start).
+  Problem(std::string name, int vehicles, int capacity, std::vector<Node> nodes, std::vector<double> matrix);
 
   const std::string& Name() const { return name_; }
   /// Fleet size available (the instance's K).

@@ -1,0 +1,10 @@
+#pragma once
+/// The brain service's HTTP layer. Every route is a row of api/routes.inc with service "brain".
+#include "api/state.hpp"
+#include "okada/core/http/router.hpp"
+
+namespace okada::brain::api {
+
+void AddDispatchRoutes(http::Router& router, StatePtr s);  // dispatch.cpp
+
+}  // namespace okada::brain::api

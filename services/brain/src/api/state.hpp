@@ -1,0 +1,43 @@
+#pragma once
+/// What the brain's handlers need; built once at Start(), immutable afterwards except the no-go zone cache.
+/// Shared by every I/O thread.
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "domain/dispatch.hpp"
+#include "okada/core/metrics.hpp"
+#include "okada/core/pg/pg.hpp"
+#include "store/travel.hpp"
+
+namespace okada {
+class ServiceTransport;
+}  // namespace okada
+
+namespace okada::brain {
+
+struct State {
+  pg::Database* db = nullptr;
+  ServiceTransport* orders = nullptr;  ///< no-go zones; null = only the zones a request carries
+  std::string service_token;
+  std::shared_ptr<const store::TravelModel> travel;
+  dispatch::Options options;
+  double default_promise_s = 1800;  ///< promised time after ready when a request gives none
+  std::chrono::milliseconds max_deadline{2000};
+
+  // No-go zones from orders, re-read at most every 30 s.
+  mutable std::mutex zones_mu;
+  mutable std::shared_ptr<const std::vector<dispatch::Ring>> zones;
+  mutable std::chrono::steady_clock::time_point zones_loaded{};
+
+  Histogram* dispatch_seconds = nullptr;
+  Counter* dispatched_orders = nullptr;
+  Counter* waiting_orders = nullptr;
+  Counter* cut_rounds = nullptr;
+  Counter* zone_failures = nullptr;
+};
+using StatePtr = std::shared_ptr<const State>;
+
+}  // namespace okada::brain
