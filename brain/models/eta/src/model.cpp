@@ -188,6 +188,12 @@ Model Model::Load(const std::filesystem::path& path) {
   return Parse(buffer.str(), path.string());
 }
 
+Model Model::LoadOrBaselineOnly(const std::filesystem::path& path) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec) && !ec) return BaselineOnly();
+  return Load(path);
+}
+
 Model Model::Parse(std::string_view text, const std::string& source) {
   Reader r(text, source);
   ModelData data;

@@ -110,7 +110,14 @@ TEST(EtaModel, LoadsFromAFile) {
   }
   const Model m = Model::Load(path);
   EXPECT_DOUBLE_EQ(m.Seconds(North(500, 8, false)), std::exp(5.75));
+  EXPECT_EQ(Model::LoadOrBaselineOnly(path).Version(), m.Version());
+  {
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out << TinyModel().substr(0, 40);
+  }
+  EXPECT_THROW(Model::LoadOrBaselineOnly(path), std::runtime_error);  // present but broken: no silent fallback
   std::filesystem::remove(path);
+  EXPECT_EQ(Model::LoadOrBaselineOnly(path).Version(), Model::BaselineOnly().Version());
   try {
     Model::Load(path);
     ADD_FAILURE() << "loaded a missing file";

@@ -57,6 +57,9 @@ class Model {
   static Model Parse(std::string_view text, const std::string& source);
   // Validates data (tree structure, finite values, baseline) and builds a model; throws std::runtime_error.
   static Model FromData(ModelData data);
+  // For a server: Load(path) when the file exists, BaselineOnly() (the defaults) when it does not. A file that
+  // exists but is malformed still throws: a broken model is an error, not a reason to fall back silently.
+  static Model LoadOrBaselineOnly(const std::filesystem::path& path);
   // No trees: Seconds() is the baseline. Throws std::invalid_argument on a non-positive or non-finite argument.
   static Model BaselineOnly(double circuity = kDefaultCircuity, double speed_kmh = kDefaultSpeedKmh);
 
