@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <numeric>
 #include <random>
@@ -10,6 +12,7 @@
 
 #include "domain/assignment.hpp"
 #include "domain/dispatch.hpp"
+#include "okada/core/geo.hpp"
 #include "store/travel.hpp"
 
 namespace okada::brain::dispatch {
@@ -320,3 +323,53 @@ TEST(TravelModel, DoualaHourAndWeekday) {
 
 }  // namespace
 }  // namespace okada::brain::dispatch
+
+namespace okada::brain::store {
+namespace {
+
+double TableSeconds(const dispatch::TravelTable& t, dispatch::Point a, dispatch::Point b) {
+  double d = geo::DistanceM(a.lat, a.lon, b.lat, b.lon);
+  return t.fixed_s + d * t.rate_s_per_m[static_cast<std::size_t>(t.ZoneOf(a)) * t.zones + t.ZoneOf(b)];
+}
+
+TEST(TravelModel, TheBuiltInEtaModelServesDispatchAndItsZoneTableFollowsIt) {
+  std::shared_ptr<const TravelModel> m = TravelModel::Load("builtin");
+  EXPECT_EQ(m->Version().rfind("builtin douala-eta@", 0), 0u) << m->Version();
+  const std::int64_t monday_8h = 1772434800;  // 2026-03-02T07:00:00Z = 08:00 WAT, a Monday
+  const std::int64_t monday_3h = monday_8h - 5 * 3600;
+  dispatch::Point akwa{4.0511, 9.7005}, makepe{4.0780, 9.7580}, bonaberi{4.0700, 9.6600};
+  // Rush hour and rain slow trips down; crossing the Wouri costs more than the same distance on one bank.
+  EXPECT_GT(m->Seconds(akwa, makepe, monday_8h, false), m->Seconds(akwa, makepe, monday_3h, false));
+  EXPECT_GT(m->Seconds(akwa, makepe, monday_8h, true), m->Seconds(akwa, makepe, monday_8h, false));
+  dispatch::TravelTable rush = m->TableFor(monday_8h, false), night = m->TableFor(monday_3h, false);
+  EXPECT_GT(rush.zones, 10);
+  EXPECT_GT(TableSeconds(rush, akwa, makepe), TableSeconds(night, akwa, makepe));
+  // The table (what dispatch plans with) stays close to the model on random Douala trips.
+  std::mt19937_64 rng(3);
+  std::uniform_real_distribution<double> lat(4.00, 4.10), lon(9.66, 9.78);
+  std::vector<double> errors;
+  for (int i = 0; i < 300; ++i) {
+    dispatch::Point a{lat(rng), lon(rng)}, b{lat(rng), lon(rng)};
+    double model = m->Seconds(a, b, monday_8h, false);
+    errors.push_back(std::abs(TableSeconds(rush, a, b) - model) / model);
+  }
+  std::sort(errors.begin(), errors.end());
+  EXPECT_LT(errors[errors.size() / 2], 0.25) << "median relative gap between the zone table and the model";
+  EXPECT_GT(m->Seconds(bonaberi, akwa, monday_8h, false) / geo::DistanceM(4.07, 9.66, 4.0511, 9.7005),
+            m->Seconds(akwa, makepe, monday_8h, false) / geo::DistanceM(4.0511, 9.7005, 4.078, 9.758));
+}
+
+TEST(TravelModel, BaselineOnRequestAndABrokenModelFileIsAStartUpError) {
+  EXPECT_EQ(TravelModel::Load("baseline")->Version(), "baseline");
+  EXPECT_THROW(TravelModel::Load("/nonexistent/eta.gbt"), std::runtime_error);
+  std::filesystem::path bad = std::filesystem::temp_directory_path() / "okada-bad-eta.gbt";
+  {
+    std::ofstream out(bad);
+    out << "okada-eta-gbt 1\nname x\n";
+  }
+  EXPECT_THROW(TravelModel::Load(bad.string()), std::runtime_error);
+  std::filesystem::remove(bad);
+}
+
+}  // namespace
+}  // namespace okada::brain::store

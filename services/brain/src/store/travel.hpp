@@ -15,9 +15,10 @@ namespace okada::brain::store {
 
 class TravelModel {
  public:
-  /// Loads `file`; an empty path means the baseline. Throws std::runtime_error when the file is unreadable or
-  /// malformed (a configured model that cannot be read is a start-up error, not a silent fallback).
-  static std::shared_ptr<const TravelModel> Load(const std::filesystem::path& file);
+  /// `setting` is brain.eta_model: "builtin" (or empty) for the model built into the binary, "baseline", or a
+  /// model file's path. Throws std::runtime_error when the file is unreadable or malformed (a configured model
+  /// that cannot be read is a start-up error, not a silent fallback).
+  static std::shared_ptr<const TravelModel> Load(const std::string& setting);
   virtual ~TravelModel() = default;
 
   /// The zone-pair table for the hour and weekday (Douala time) of `unix_s`, in the rain or not. Cached.
