@@ -59,13 +59,14 @@ Exit status: 0 trained, 1 failure, 2 usage error.
 
 constexpr const char* kEvalHelp =
     R"(Usage: okada brain policy eval --weights FILE --stops N --instances K --seed S [--alns-seconds X]
-                               [--augment A] [--short-seconds Y] [--json]
+                               [--augment A] [--json]
 
 Draws K held-out instances (evaluation seed stream, distinct from training's), decodes each with the policy
 in plain C++ (okada_policy, no LibTorch): greedy, and the best greedy tour over A symmetric copies (default
 8), and solves each with the ALNS (one vehicle, depot = rider start, distance objective) for X seconds
-(default 1) from scratch and from the policy's tour, and for Y seconds (default 0.1) both ways. Prints a table
-(or one JSON object with --json): mean costs, gap of the policy to the ALNS (mean, median, p90), times.
+(default 1) from scratch and from the policy's tour, and for 1, 10 and 100 iterations both ways (does the
+policy's start help a short search?). Prints a table (or one JSON object with --json): mean costs, gap of the
+policy to the ALNS (mean, median, p90), times.
 
 Exit status: 0 done, 1 failure, 2 usage error.
 )";
@@ -246,8 +247,7 @@ double Since(std::chrono::steady_clock::time_point t) {
 int Eval(int argc, char** argv) {
   std::map<std::string, std::string> o;
   bool help = false;
-  if (!Parse("eval", argc, argv,
-             {"--weights", "--stops", "--instances", "--seed", "--alns-seconds", "--augment", "--short-seconds"},
+  if (!Parse("eval", argc, argv, {"--weights", "--stops", "--instances", "--seed", "--alns-seconds", "--augment"},
              {"--json"}, o, help))
     return 2;
   if (help) {
@@ -256,19 +256,20 @@ int Eval(int argc, char** argv) {
   }
   if (!o.count("--weights")) return Usage("eval", "--weights is required");
   long long stops = 20, count = 100, seed = 1, augment = 8;
-  double alns_seconds = 1.0, short_seconds = 0.1;
+  double alns_seconds = 1.0;
+  const std::vector<int> kShort = {1, 10, 100};  // iteration budgets of the short runs
   int status = 0;
   if (!Int(o, "--stops", 2, 400, stops, "eval", status) || !Int(o, "--instances", 1, 100000, count, "eval", status) ||
       !Int(o, "--seed", 0, (1LL << 62), seed, "eval", status) || !Int(o, "--augment", 1, 8, augment, "eval", status) ||
-      !Real(o, "--alns-seconds", 0.001, 3600, alns_seconds, "eval", status) ||
-      !Real(o, "--short-seconds", 0.0, 3600, short_seconds, "eval", status))
+      !Real(o, "--alns-seconds", 0.001, 3600, alns_seconds, "eval", status))
     return status;
   if (stops % 2 != 0) return Usage("eval", "--stops must be even (pickup/delivery pairs)");
   const bool json = o.count("--json") > 0;
   try {
     pol::Policy policy = pol::Policy::Load(o["--weights"]);
-    std::vector<double> greedy_cost, aug_cost, alns_cost, seeded_cost, short_cost, short_seeded_cost, gap_greedy,
-        gap_aug, greedy_ms, aug_ms, alns_s, seeded_s;
+    std::vector<double> greedy_cost, aug_cost, alns_cost, seeded_cost, gap_greedy, gap_aug, greedy_ms, aug_ms, alns_s,
+        seeded_s;
+    std::vector<std::vector<double>> short_cost(kShort.size()), short_seeded_cost(kShort.size());
     for (long long i = 0; i < count; ++i) {
       pol::Instance inst = pol::GenerateInstance(
           static_cast<int>(stops),
@@ -283,10 +284,11 @@ int Eval(int argc, char** argv) {
       if (!pol::IsValidTour(inst, greedy, &why) || !pol::IsValidTour(inst, best, &why))
         throw std::runtime_error("the policy produced an invalid tour on instance " + std::to_string(i) + ": " + why);
       routing::Problem problem = ToProblem(inst);
-      auto solve = [&](double seconds, const std::vector<int>* start, double* elapsed) {
+      auto solve = [&](double seconds, const std::vector<int>* start, double* elapsed, int iterations = 0) {
         routing::SolverOptions options;
         options.seed = static_cast<std::uint64_t>(i) + 1;
         options.time_limit_seconds = seconds;
+        options.max_iterations = iterations;
         options.fleet_share = 0;  // one vehicle: nothing to minimise
         if (start) options.initial_routes = {*start};
         auto t = std::chrono::steady_clock::now();
@@ -306,9 +308,9 @@ int Eval(int argc, char** argv) {
       seeded_cost.push_back(seeded);
       alns_s.push_back(s1);
       seeded_s.push_back(s2);
-      if (short_seconds > 0) {
-        short_cost.push_back(solve(short_seconds, nullptr, nullptr));
-        short_seeded_cost.push_back(solve(short_seconds, &best, nullptr));
+      for (std::size_t k = 0; k < kShort.size(); ++k) {
+        short_cost[k].push_back(solve(0, nullptr, nullptr, kShort[k]));
+        short_seeded_cost[k].push_back(solve(0, &best, nullptr, kShort[k]));
       }
       gap_greedy.push_back(100 * (g / alns - 1));
       gap_aug.push_back(100 * (a / alns - 1));
@@ -328,10 +330,14 @@ int Eval(int argc, char** argv) {
           "\"gap_median_pct\": %.2f, \"gap_p90_pct\": %.2f, \"ms_per_instance\": %.3f},\n"
           " \"alns\": {\"mean_cost\": %.5f, \"seconds_per_instance\": %.3f},\n"
           " \"alns_from_policy\": {\"mean_cost\": %.5f, \"seconds_per_instance\": %.3f},\n"
-          " \"short\": {\"seconds\": %.3f, \"alns_mean_cost\": %.5f, \"alns_from_policy_mean_cost\": %.5f}}\n",
+          " \"short_runs\": [",
           stops, count, seed, alns_seconds, km, mean(greedy_cost), gg.mean, gg.median, gg.p90, mean(greedy_ms), augment,
           mean(aug_cost), ga.mean, ga.median, ga.p90, mean(aug_ms), mean(alns_cost), mean(alns_s), mean(seeded_cost),
-          mean(seeded_s), short_seconds, mean(short_cost), mean(short_seeded_cost));
+          mean(seeded_s));
+      for (std::size_t k = 0; k < kShort.size(); ++k)
+        std::printf("%s{\"iterations\": %d, \"alns_mean_cost\": %.5f, \"alns_from_policy_mean_cost\": %.5f}",
+                    k ? ", " : "", kShort[k], mean(short_cost[k]), mean(short_seeded_cost[k]));
+      std::printf("]}\n");
     } else {
       std::printf(
           "%lld held-out instances of %lld stops (seed %lld); costs: mean closed-tour length, unit square "
@@ -349,14 +355,13 @@ int Eval(int argc, char** argv) {
                   km * mean(alns_cost), "(ref)", "", "", mean(alns_s));
       std::printf("%-34s %10.4f %8.2f %9.2f%% %8s %8s %10.3f s\n", "ALNS from the policy's tour", mean(seeded_cost),
                   km * mean(seeded_cost), 100 * (mean(seeded_cost) / mean(alns_cost) - 1), "", "", mean(seeded_s));
-      if (short_seconds > 0) {
-        std::printf("%-34s %10.4f %8.2f %9.2f%%\n",
-                    ("ALNS " + std::to_string(short_seconds).substr(0, 5) + " s").c_str(), mean(short_cost),
-                    km * mean(short_cost), 100 * (mean(short_cost) / mean(alns_cost) - 1));
-        std::printf("%-34s %10.4f %8.2f %9.2f%%\n",
-                    ("ALNS " + std::to_string(short_seconds).substr(0, 5) + " s from the policy").c_str(),
-                    mean(short_seeded_cost), km * mean(short_seeded_cost),
-                    100 * (mean(short_seeded_cost) / mean(alns_cost) - 1));
+      for (std::size_t k = 0; k < kShort.size(); ++k) {
+        std::string it = std::to_string(kShort[k]) + (kShort[k] == 1 ? " iteration" : " iterations");
+        std::printf("%-34s %10.4f %8.2f %9.2f%%\n", ("ALNS " + it).c_str(), mean(short_cost[k]),
+                    km * mean(short_cost[k]), 100 * (mean(short_cost[k]) / mean(alns_cost) - 1));
+        std::printf("%-34s %10.4f %8.2f %9.2f%%\n", ("ALNS " + it + " from the policy").c_str(),
+                    mean(short_seeded_cost[k]), km * mean(short_seeded_cost[k]),
+                    100 * (mean(short_seeded_cost[k]) / mean(alns_cost) - 1));
       }
       std::printf("(gaps: per-instance cost / ALNS cost - 1; ALNS rows: ratio of mean costs - 1)\n");
     }
