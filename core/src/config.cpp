@@ -183,6 +183,9 @@ std::vector<ConfigKey> BuildSchema() {
       {"brain.dispatch_max_pickup_m", T::kInt, "10000", 100, 100000, "riders farther from the store are not asked"},
       {"brain.dispatch_batch_max_delay_ms", T::kDurationMs, "900000", 0, 7200000,
        "a batched order may delay the rider's earlier orders by at most this in total"},
+      {"brain.dispatch_fill", T::kBool, "false", 0, 0,
+       "give every waiting order to a rider with room in each round, beyond the batch allowance (requests may set "
+       "fill)"},
       {"brain.dispatch_max_deadline_ms", T::kDurationMs, "2000", 10, 60000, "longest deadline a dispatch call may ask"},
       {"brain.pickup_service_ms", T::kDurationMs, "120000", 0, 3600000, "time spent at a store to pick up"},
       {"brain.dropoff_service_ms", T::kDurationMs, "180000", 0, 3600000, "time spent at a door to hand over"},

@@ -36,6 +36,7 @@ class BrainService : public Service {
     o.pickup_service_s = static_cast<double>(c.GetDuration("brain.pickup_service_ms").count()) / 1000;
     o.dropoff_service_s = static_cast<double>(c.GetDuration("brain.dropoff_service_ms").count()) / 1000;
     o.lateness_weight = static_cast<double>(c.GetInt("brain.lateness_weight"));
+    o.fill = c.GetBool("brain.dispatch_fill");
     state->default_promise_s = static_cast<double>(c.GetDuration("brain.default_promise_ms").count()) / 1000;
     state->max_deadline = c.GetDuration("brain.dispatch_max_deadline_ms");
 

@@ -288,6 +288,27 @@ TEST(Dispatch, NoMoreLatenessThanGreedyNearestRiderOnRandomDoualaRounds) {
   }
 }
 
+TEST(Dispatch, InARushFillGivesAsManyOrdersAsGreedyWithLessLateness) {
+  for (std::uint64_t seed : {5u, 6u}) {
+    Input in = RandomCity(seed, 30, 150, 3);  // 150 orders, 90 places: everyone will be late
+    Options o;
+    o.fill = true;
+    Result ours = Assign(in, kTravel, o, Far());
+    Result greedy = Greedy(in, kTravel, o);
+    ExpectValidPlan(in, ours);
+    std::size_t ours_n = 0, greedy_n = 0;
+    for (const Assignment& a : ours.assignments) ours_n += a.order_ids.size();
+    for (const Assignment& a : greedy.assignments) greedy_n += a.order_ids.size();
+    EXPECT_EQ(ours_n, greedy_n) << "seed " << seed;
+    EXPECT_LT(ours.lateness_s, greedy.lateness_s) << "seed " << seed;
+    Options plain;
+    Result waiting = Assign(in, kTravel, plain, Far());
+    std::size_t waiting_n = 0;
+    for (const Assignment& a : waiting.assignments) waiting_n += a.order_ids.size();
+    EXPECT_LE(waiting_n, ours_n) << "without fill, some orders wait for the next round";
+  }
+}
+
 TEST(Dispatch, SameInputSamePlan) {
   Input in = RandomCity(9, 30, 70, 3);
   Result a = Assign(in, kTravel, Options(), Far());

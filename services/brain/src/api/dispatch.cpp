@@ -46,6 +46,7 @@ double ReadTime(JsonReader& r, std::string_view field, double fallback) {
 struct Request {
   dispatch::Input input;
   bool rain = false;
+  bool fill = false;
   std::chrono::milliseconds deadline{0};
 };
 
@@ -55,6 +56,7 @@ Request Parse(const State& s, const std::string& body) {
   double now = static_cast<double>(UnixMillisNow()) / 1000.0;
   out.input.now_s = ReadTime(r, "now", now);
   out.rain = r.OptionalBool("rain").value_or(false);
+  out.fill = r.OptionalBool("fill").value_or(s.options.fill);
   out.deadline = std::chrono::milliseconds(r.Int("deadline_ms", 10, s.max_deadline.count()));
   const double promise = s.default_promise_s;
   r.Array("riders", 0, kMaxRiders, [&](JsonReader& x, std::size_t) {
@@ -132,6 +134,7 @@ json::object AnswerJson(const dispatch::Result& res, const std::string& model, d
   stats["route_s"] = res.route_s;
   stats["batched_riders"] = res.batched_riders;
   stats["reordered_by_solver"] = res.solver_improved;
+  stats["left_in_insertion_order"] = res.solver_skipped;
   stats["complete"] = res.complete;
   stats["elapsed_ms"] = elapsed_ms;
   stats["eta_model"] = model;
@@ -153,7 +156,9 @@ asio::awaitable<http::Response> Assign(StatePtr s, http::Request& req) {
   in.input.no_go = *zones;
   dispatch::TravelTable table = s->travel->TableFor(static_cast<std::int64_t>(in.input.now_s), in.rain);
   Deadline plan_by = std::min(budget, req.deadline());
-  dispatch::Result res = dispatch::Assign(in.input, table, s->options, plan_by);
+  dispatch::Options options = s->options;
+  options.fill = in.fill;
+  dispatch::Result res = dispatch::Assign(in.input, table, options, plan_by);
   double elapsed_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
   s->dispatch_seconds->Observe(elapsed_ms / 1000);
   std::size_t assigned = 0;

@@ -67,12 +67,16 @@ class Planner {
   Xy Project(Point p) const { return {p.lon * kx_, p.lat * ky_, travel_.ZoneOf(p)}; }
 
   double Leg(const Xy& a, const Xy& b) const {
-    double d = std::hypot(a.x - b.x, a.y - b.y);
+    double dx = a.x - b.x, dy = a.y - b.y;
+    double d = std::sqrt(dx * dx + dy * dy);
     if (d < 1) return 0;
     return travel_.fixed_s + d * travel_.rate_s_per_m[static_cast<std::size_t>(a.zone) * travel_.zones + b.zone];
   }
 
-  double MetresBetween(const Xy& a, const Xy& b) const { return std::hypot(a.x - b.x, a.y - b.y); }
+  double MetresBetween(const Xy& a, const Xy& b) const {
+    double dx = a.x - b.x, dy = a.y - b.y;
+    return std::sqrt(dx * dx + dy * dy);
+  }
 
   struct Sim {
     double lateness = 0;  // all drop-offs
@@ -116,8 +120,8 @@ class Planner {
 
   // The cheapest way to add `pick`/`drop` to `route` without re-ordering it; forbidden when it would delay the
   // route's own drop-offs by more than the batch allowance.
-  Insertion BestInsertion(const Xy& start, const std::vector<S>& route, const Sim& before, const S& pick,
-                          const S& drop) const {
+  Insertion BestInsertion(const Xy& start, const std::vector<S>& route, const Sim& before, const S& pick, const S& drop,
+                          bool allowance = true) const {
     Insertion best;
     const int m = static_cast<int>(route.size());
     for (int i = 0; i <= m; ++i) {
@@ -145,7 +149,7 @@ class Planner {
             prev = &s.p;
           }
         }
-        if (m > 0 && after.lateness - own - before.lateness > o_.batch_max_delay_s) continue;
+        if (allowance && m > 0 && after.lateness - own - before.lateness > o_.batch_max_delay_s) continue;
         double delta = after.cost - before.cost;
         if (delta < best.delta) best = {delta, i, j};
       }
@@ -456,14 +460,69 @@ Result Assign(const Input& in, const TravelTable& travel, const Options& o, Dead
     if (moved == 0) break;
   }
 
-  // Stop order: the solver, for riders with several orders, while time remains.
+  // Fill (optional): when every order should leave with someone this round (a rush the fleet cannot absorb in
+  // time anyway), the orders still waiting go, earliest ready first, to the rider with room among their
+  // candidates where they cost least, whatever the batch allowance.
+  if (o.fill && out.complete) {
+    std::vector<std::size_t> left;
+    for (std::size_t i = 0; i < pending.size(); ++i)
+      if (holder[i] < 0) left.push_back(i);
+    std::stable_sort(left.begin(), left.end(), [&](std::size_t a, std::size_t b) {
+      return pending[a].order->ready_s < pending[b].order->ready_s;
+    });
+    for (std::size_t n = 0; n < left.size(); ++n) {
+      if ((n & 31) == 0 && std::chrono::steady_clock::now() >= deadline) {
+        out.complete = false;
+        break;
+      }
+      Pending& p = pending[left[n]];
+      // Its candidates are likely full by now: look at the nearest riders that still have room, wherever.
+      std::vector<std::pair<double, int>> near;
+      for (std::size_t r = 0; r < plans.size(); ++r)
+        if (plans[r].room > 0) near.emplace_back(pl.MetresBetween(plans[r].start, p.pick.p), static_cast<int>(r));
+      std::size_t keep = std::min<std::size_t>(near.size(), static_cast<std::size_t>(std::max(1, o.candidates)));
+      std::partial_sort(near.begin(), near.begin() + static_cast<std::ptrdiff_t>(keep), near.end());
+      int best = -1;
+      Planner::Insertion best_ins;
+      for (std::size_t k = 0; k < keep; ++k) {
+        int r = near[k].second;
+        Planner::Sim before = pl.SimulateRoute(plans[r].start, plans[r].route);
+        Planner::Insertion ins = pl.BestInsertion(plans[r].start, plans[r].route, before, p.pick, p.drop, false);
+        if (ins.delta < best_ins.delta) {
+          best_ins = ins;
+          best = r;
+        }
+      }
+      if (best < 0) continue;
+      RiderPlan& to = plans[static_cast<std::size_t>(best)];
+      to.route.insert(to.route.begin() + best_ins.i, p.pick);
+      to.route.insert(to.route.begin() + best_ins.j, p.drop);
+      to.taken.push_back(p.order->id);
+      --to.room;
+      holder[left[n]] = best;
+      p.done = true;
+    }
+  }
+  {
+    std::vector<Unassigned> still;
+    for (Unassigned& u : out.unassigned) {
+      bool placed = false;
+      for (std::size_t i = 0; i < pending.size() && !placed; ++i)
+        placed = holder[i] >= 0 && pending[i].order->id == u.order_id;
+      if (!placed) still.push_back(std::move(u));
+    }
+    out.unassigned = std::move(still);
+  }
+
+  // Stop order: the solver, for riders with several orders, while time remains (the plan is complete without
+  // it; riders it has no time for keep the insertion order).
   std::vector<std::size_t> multi;
   for (std::size_t r = 0; r < plans.size(); ++r)
     if (!plans[r].taken.empty() && plans[r].route.size() >= 3) multi.push_back(r);
   for (std::size_t k = 0; k < multi.size(); ++k) {
     double left = std::chrono::duration<double>(deadline - std::chrono::steady_clock::now()).count();
     if (left <= 0.002) {
-      out.complete = false;
+      out.solver_skipped = static_cast<int>(multi.size() - k);
       break;
     }
     double share = left / static_cast<double>(multi.size() - k) * 0.8;

@@ -83,7 +83,10 @@ struct Options {
   double batch_max_delay_s = 900;  ///< a batch may delay the rider's earlier orders by at most this, in total
   double lateness_weight = 10;     ///< per second late, against 1 per second of route time
   double time_weight = 1;
-  int solver_iterations = 300;  ///< ALNS iterations per multi-order rider
+  int solver_iterations = 100;  ///< ALNS iterations per multi-order rider
+  /// Also give every order still waiting after the rounds to the cheapest candidate rider with room, beyond the
+  /// batch allowance (a rush: nobody will be on time, and waiting makes it worse).
+  bool fill = false;
   std::uint64_t seed = 1;
 };
 
@@ -110,7 +113,8 @@ struct Result {
   double route_s = 0;       ///< total route time of the changed riders
   int batched_riders = 0;   ///< riders given more than one order
   int solver_improved = 0;  ///< riders whose stop order the solver improved
-  bool complete = true;     ///< false when the deadline cut the round short
+  int solver_skipped = 0;   ///< multi-order riders the deadline left in their insertion order
+  bool complete = true;     ///< false when the deadline cut the assignment short (orders left waiting for it)
 };
 
 using Deadline = std::chrono::steady_clock::time_point;
