@@ -105,5 +105,26 @@ TEST(RoutingSolutionJson, RejectsMalformedJson) {
             (std::vector<std::vector<int>>{{7}}));
 }
 
+TEST(RoutingProblem, TakesATravelTimeMatrixAndValidatesIt) {
+  std::vector<Node> nodes(3);
+  for (int i = 0; i < 3; ++i) {
+    nodes[i].id = i;
+    nodes[i].latest = 1000;
+  }
+  nodes[1].demand = 1;
+  nodes[1].delivery = 2;
+  nodes[2].demand = -1;
+  nodes[2].pickup = 1;
+  // Open route: nothing to go back to the start (column 0), asymmetric legs.
+  Problem p("m", 1, 1, nodes, {0, 5, 9, 0, 0, 7, 0, 3, 0});
+  EXPECT_DOUBLE_EQ(p.Distance(0, 1), 5);
+  EXPECT_DOUBLE_EQ(p.Distance(1, 2), 7);
+  EXPECT_DOUBLE_EQ(p.Distance(2, 1), 3);
+  EXPECT_DOUBLE_EQ(p.Distance(2, 0), 0);
+  EXPECT_THROW(Problem("m", 1, 1, nodes, {0, 1, 2}), std::invalid_argument);
+  EXPECT_THROW(Problem("m", 1, 1, nodes, {0, 5, 9, 0, 0, -7, 0, 3, 0}), std::invalid_argument);
+  EXPECT_THROW(Problem("m", 1, 1, nodes, {0, 5, 9, 0, 0, NAN, 0, 3, 0}), std::invalid_argument);
+}
+
 }  // namespace
 }  // namespace okada::brain::routing
