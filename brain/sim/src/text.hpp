@@ -1,0 +1,128 @@
+#pragma once
+// Small text helpers shared by okada_sim's sources (not installed).
+
+#include <cstdint>
+#include <cstdio>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace okada::brain::sim {
+
+inline std::string_view Trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  return s;
+}
+
+inline std::vector<std::string_view> SplitSpaces(std::string_view s) {
+  std::vector<std::string_view> out;
+  std::size_t i = 0;
+  while (i < s.size()) {
+    while (i < s.size() && (s[i] == ' ' || s[i] == '\t')) ++i;
+    const std::size_t start = i;
+    while (i < s.size() && s[i] != ' ' && s[i] != '\t') ++i;
+    if (i > start) out.push_back(s.substr(start, i - start));
+  }
+  return out;
+}
+
+inline std::vector<std::string_view> SplitChar(std::string_view s, char sep) {
+  std::vector<std::string_view> out;
+  std::size_t start = 0;
+  while (true) {
+    const std::size_t p = s.find(sep, start);
+    out.push_back(Trim(s.substr(start, p == std::string_view::npos ? std::string_view::npos : p - start)));
+    if (p == std::string_view::npos) break;
+    start = p + 1;
+  }
+  return out;
+}
+
+// One CSV record (RFC 4180 quoting: "a ""b"", c" is one field). Returns false on an unterminated quote.
+inline bool SplitCsv(std::string_view line, std::vector<std::string>& out) {
+  out.clear();
+  std::string field;
+  std::size_t i = 0;
+  while (true) {
+    field.clear();
+    if (i < line.size() && line[i] == '"') {
+      ++i;
+      while (true) {
+        if (i >= line.size()) return false;
+        if (line[i] == '"') {
+          if (i + 1 < line.size() && line[i + 1] == '"') {
+            field += '"';
+            i += 2;
+            continue;
+          }
+          ++i;
+          break;
+        }
+        field += line[i++];
+      }
+      while (i < line.size() && line[i] != ',') field += line[i++];  // tolerate text after the closing quote
+    } else {
+      while (i < line.size() && line[i] != ',') field += line[i++];
+    }
+    out.push_back(field);
+    if (i >= line.size()) return true;
+    ++i;  // the comma
+  }
+}
+
+// Quotes a CSV field when it holds a comma, a quote or a line break.
+inline void AppendCsvField(std::string& out, std::string_view field) {
+  if (field.find_first_of(",\"\n\r") == std::string_view::npos) {
+    out += field;
+    return;
+  }
+  out += '"';
+  for (char c : field) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  out += '"';
+}
+
+// Lower-case ASCII letters and fold the common Latin-1 accented letters (UTF-8) to their base letter, for matching
+// place names ("Bonabéri" ~ "bonaberi").
+inline std::string Fold(std::string_view s) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c == 0xC3 && i + 1 < s.size()) {
+      const auto d = static_cast<unsigned char>(s[i + 1]) | 0x20;  // upper → lower within À..Þ
+      char base = '?';
+      if (d >= 0xA0 && d <= 0xA6)
+        base = 'a';
+      else if (d == 0xA7)
+        base = 'c';
+      else if (d >= 0xA8 && d <= 0xAB)
+        base = 'e';
+      else if (d >= 0xAC && d <= 0xAF)
+        base = 'i';
+      else if (d == 0xB1)
+        base = 'n';
+      else if (d >= 0xB2 && d <= 0xB6)
+        base = 'o';
+      else if (d >= 0xB9 && d <= 0xBC)
+        base = 'u';
+      out += base;
+      ++i;
+      continue;
+    }
+    out += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : static_cast<char>(c);
+  }
+  return out;
+}
+
+// Fixed-precision number formatting (printf is locale-independent for the "C" locale the binaries run in).
+inline void AppendFixed(std::string& out, double v, int decimals) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+  out += buf;
+}
+inline void AppendInt(std::string& out, std::int64_t v) { out += std::to_string(v); }
+
+}  // namespace okada::brain::sim
