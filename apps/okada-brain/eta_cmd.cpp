@@ -1,5 +1,7 @@
 #include "eta_cmd.hpp"
 
+#include "cli.hpp"
+
 #include <xgboost/c_api.h>
 
 #include <algorithm>
@@ -91,50 +93,13 @@ days) as one JSON object:
 Exit status: 0 printed, 1 model or trips invalid, 2 usage error.
 )";
 
-int Usage(const std::string& command, const std::string& message) {
-  std::cerr << "okada brain eta " << command << ": " << message << " (see okada brain eta " << command << " --help)\n";
-  return 2;
-}
+int Usage(const std::string& command, const std::string& message) { return cli::Usage("eta " + command, message); }
 
-struct Args {
-  std::map<std::string, std::string> values;
-  bool help = false;
-  std::string Get(const std::string& name, const std::string& fallback = "") const {
-    auto it = values.find(name);
-    return it == values.end() ? fallback : it->second;
-  }
-  bool Has(const std::string& name) const { return values.count(name) > 0; }
-};
+using Args = cli::Args;
 
 // `--name value` and `--name=value`, from argv[3]. Returns false after printing a usage error.
 bool ParseArgs(const std::string& command, int argc, char** argv, const std::vector<std::string>& allowed, Args& out) {
-  for (int i = 3; i < argc; ++i) {
-    std::string arg = argv[i];
-    if (arg == "--help" || arg == "-h") {
-      out.help = true;
-      continue;
-    }
-    std::string name = arg, value;
-    bool has_value = false;
-    if (auto eq = arg.find('='); arg.rfind("--", 0) == 0 && eq != std::string::npos) {
-      name = arg.substr(0, eq);
-      value = arg.substr(eq + 1);
-      has_value = true;
-    }
-    if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
-      Usage(command, "unknown option '" + arg + "'");
-      return false;
-    }
-    if (!has_value) {
-      if (i + 1 >= argc) {
-        Usage(command, "option " + name + " needs a value");
-        return false;
-      }
-      value = argv[++i];
-    }
-    out.values[name] = value;
-  }
-  return true;
+  return cli::Parse("eta " + command, argc, argv, 3, allowed, {}, out);
 }
 
 bool ParseInt(const std::string& text, long long lo, long long hi, long long& out) {

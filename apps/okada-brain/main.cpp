@@ -1,5 +1,5 @@
 // okada-brain: the AI Brain's offline binary. `okada brain ARGS` forwards ARGS here.
-// Commands so far: route (solve a PDPTW/VRPTW instance) and route-check (validate a solution independently).
+// Commands: route, route-check, eta, policy, eval-recs (see kMainHelp).
 
 #include <cerrno>
 #include <cstdio>
@@ -11,12 +11,14 @@
 #include <string>
 #include <vector>
 
+#include "cli.hpp"
 #include "eta_cmd.hpp"
 #include "okada/brain/routing/checker.hpp"
 #include "okada/brain/routing/problem.hpp"
 #include "okada/brain/routing/solution.hpp"
 #include "okada/brain/routing/solver.hpp"
 #include "policy_cmd.hpp"
+#include "recs_cmd.hpp"
 
 namespace {
 
@@ -29,6 +31,7 @@ Commands:
   route-check  validate a JSON solution against an instance, naming the first violated constraint
   eta          ETA (travel-time) model: eta trips|train|evaluate (synthetic trips, XGBoost training, errors)
   policy       train (LibTorch) or evaluate the learned routing policy: policy train|eval
+  eval-recs    measure the recommenders (popularity, item-kNN, hybrid) offline on an interactions CSV
 
 Run 'okada brain <command> --help' for a command's options.
 )";
@@ -74,53 +77,20 @@ struct Options {
   bool help = false;
 };
 
-int Usage(const std::string& command, const std::string& message) {
-  std::cerr << "okada brain " << command << ": " << message << " (see okada brain " << command << " --help)\n";
-  return 2;
-}
+using okada::brain::cli::Usage;
 
 // Parses `--name value` and `--name=value`; returns false (after printing) on an unknown or valueless option.
 bool ParseOptions(const std::string& command, int argc, char** argv, const std::vector<std::string>& allowed,
                   Options& out) {
-  for (int i = 2; i < argc; ++i) {
-    std::string arg = argv[i];
-    if (arg == "--help" || arg == "-h") {
-      out.help = true;
-      continue;
-    }
-    std::string name = arg, value;
-    bool has_value = false;
-    if (auto eq = arg.find('='); arg.rfind("--", 0) == 0 && eq != std::string::npos) {
-      name = arg.substr(0, eq);
-      value = arg.substr(eq + 1);
-      has_value = true;
-    }
-    bool known = false;
-    for (const auto& a : allowed) known = known || a == name;
-    if (!known) {
-      Usage(command, "unknown option '" + arg + "'");
-      return false;
-    }
-    if (!has_value) {
-      if (i + 1 >= argc) {
-        Usage(command, "option " + name + " needs a value");
-        return false;
-      }
-      value = argv[++i];
-    }
-    if (name == "--instance")
-      out.instance = value;
-    else if (name == "--format")
-      out.format = value;
-    else if (name == "--solution")
-      out.solution = value;
-    else if (name == "--time-limit")
-      out.time_limit = value;
-    else if (name == "--seed")
-      out.seed = value;
-    else if (name == "--iterations")
-      out.iterations = value;
-  }
+  okada::brain::cli::Args a;
+  if (!okada::brain::cli::Parse(command, argc, argv, 2, allowed, {}, a)) return false;
+  out.help = a.help;
+  out.instance = a.Get("--instance", out.instance);
+  out.format = a.Get("--format", out.format);
+  out.solution = a.Get("--solution", out.solution);
+  out.time_limit = a.Get("--time-limit", out.time_limit);
+  out.seed = a.Get("--seed", out.seed);
+  out.iterations = a.Get("--iterations", out.iterations);
   return true;
 }
 
@@ -251,6 +221,7 @@ int main(int argc, char** argv) {
   if (command == "route-check") return RouteCheck(argc, argv);
   if (command == "eta") return okada::brain::eta_cmd::EtaCommand(argc, argv);
   if (command == "policy") return okada::brain::PolicyCommand(argc, argv);
+  if (command == "eval-recs") return okada::brain::EvalRecsCommand(argc, argv);
   std::cerr << "okada brain: unknown command '" << command << "'\n\n" << kMainHelp;
   return 2;
 }

@@ -3,6 +3,8 @@
 
 #include "policy_cmd.hpp"
 
+#include "cli.hpp"
+
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
@@ -71,80 +73,31 @@ policy to the ALNS (mean, median, p90), times.
 Exit status: 0 done, 1 failure, 2 usage error.
 )";
 
-int Usage(const std::string& command, const std::string& message) {
-  std::cerr << "okada brain policy " << command << ": " << message << " (see okada brain policy " << command
-            << " --help)\n";
-  return 2;
-}
+int Usage(const std::string& command, const std::string& message) { return cli::Usage("policy " + command, message); }
 
-// Parses `--name value` / `--name=value` from argv[3..]; flags (no value) listed in `flags`.
+// Parses `--name value` / `--name=value` from argv[3..]; flags (no value) listed in `flags` are stored as "1".
 bool Parse(const std::string& command, int argc, char** argv, const std::vector<std::string>& allowed,
            const std::vector<std::string>& flags, std::map<std::string, std::string>& out, bool& help) {
-  for (int i = 3; i < argc; ++i) {
-    std::string arg = argv[i];
-    if (arg == "--help" || arg == "-h") {
-      help = true;
-      continue;
-    }
-    if (std::find(flags.begin(), flags.end(), arg) != flags.end()) {
-      out[arg] = "1";
-      continue;
-    }
-    std::string name = arg, value;
-    bool has_value = false;
-    if (auto eq = arg.find('='); arg.rfind("--", 0) == 0 && eq != std::string::npos) {
-      name = arg.substr(0, eq);
-      value = arg.substr(eq + 1);
-      has_value = true;
-    }
-    if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
-      Usage(command, "unknown option '" + arg + "'");
-      return false;
-    }
-    if (!has_value) {
-      if (i + 1 >= argc) {
-        Usage(command, "option " + name + " needs a value");
-        return false;
-      }
-      value = argv[++i];
-    }
-    out[name] = value;
-  }
+  cli::Args a;
+  if (!cli::Parse("policy " + command, argc, argv, 3, allowed, flags, a)) return false;
+  out = a.values;
+  for (const std::string& f : a.flags) out[f] = "1";
+  help = a.help;
   return true;
 }
 
 bool Int(const std::map<std::string, std::string>& o, const std::string& name, long long lo, long long hi, long long& v,
          const std::string& command, int& status) {
-  auto it = o.find(name);
-  if (it == o.end()) return true;
-  const std::string& t = it->second;
-  char* end = nullptr;
-  errno = 0;
-  long long x = std::strtoll(t.c_str(), &end, 10);
-  if (t.empty() || *end != '\0' || errno != 0 || x < lo || x > hi) {
-    status = Usage(command, name + " must be an integer within " + std::to_string(lo) + ".." + std::to_string(hi) +
-                                ", got '" + t + "'");
-    return false;
-  }
-  v = x;
-  return true;
+  if (cli::Int(o, "policy " + command, name, lo, hi, v)) return true;
+  status = 2;
+  return false;
 }
 
 bool Real(const std::map<std::string, std::string>& o, const std::string& name, double lo, double hi, double& v,
           const std::string& command, int& status) {
-  auto it = o.find(name);
-  if (it == o.end()) return true;
-  const std::string& t = it->second;
-  char* end = nullptr;
-  errno = 0;
-  double x = std::strtod(t.c_str(), &end);
-  if (t.empty() || *end != '\0' || errno != 0 || !(x >= lo && x <= hi)) {
-    status = Usage(command, name + " must be a number within [" + std::to_string(lo) + ", " + std::to_string(hi) +
-                                "], got '" + t + "'");
-    return false;
-  }
-  v = x;
-  return true;
+  if (cli::Real(o, "policy " + command, name, lo, hi, v)) return true;
+  status = 2;
+  return false;
 }
 
 int Train(int argc, char** argv) {
