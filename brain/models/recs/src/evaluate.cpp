@@ -48,7 +48,7 @@ void Standardise(std::span<float> s) {
 }
 
 void MarkTraining(const TrainData& train, std::uint32_t user, bool repeat, std::vector<char>& excluded, bool on) {
-  if (repeat || user >= train.users) return;
+  if (repeat) return;
   for (std::uint32_t j : train.ItemsOf(user)) excluded[j] = on;
 }
 
@@ -63,15 +63,24 @@ struct Components {
   std::vector<std::string> names;
 };
 
+std::vector<std::string> ComponentNames(const EvalOptions& o) {
+  std::vector<std::string> names = {"popularity", "trending", "item_knn", "als"};
+  if (!o.content.Empty()) names.emplace_back("content");
+  if (o.repeat) names.emplace_back("history");
+  return names;
+}
+
 Components BuildComponents(std::span<const Interaction> rows, const TrainData& train, const EvalOptions& o,
-                           const AlsOptions& als) {
+                           const AlsOptions& als, const std::vector<double>* weights = nullptr) {
   Components c;
-  c.scorers.push_back(MakePopularity(train));
-  c.scorers.push_back(MakeTrending(rows, train.items, 30));
-  c.scorers.push_back(MakeItemKnn(train, KnnOptions{.threads = o.threads}));
-  c.scorers.push_back(MakeAls(train, als));
-  if (!o.content.Empty()) c.scorers.push_back(MakeContent(train, o.content));
-  if (o.repeat) c.scorers.push_back(MakeHistory(train));
+  std::size_t at = 0;
+  const auto wanted = [&] { return !weights || (*weights)[at++] != 0; };
+  if (wanted()) c.scorers.push_back(MakePopularity(train));
+  if (wanted()) c.scorers.push_back(MakeTrending(rows, train.items, 30));
+  if (wanted()) c.scorers.push_back(MakeItemKnn(train, KnnOptions{.threads = o.threads}));
+  if (wanted()) c.scorers.push_back(MakeAls(train, als));
+  if (!o.content.Empty() && wanted()) c.scorers.push_back(MakeContent(train.items, o.content));
+  if (o.repeat && wanted()) c.scorers.push_back(MakeHistory());
   for (const auto& s : c.scorers) c.names.emplace_back(s->Name());
   return c;
 }
@@ -133,7 +142,7 @@ Ranked Evaluate(const Scorer& scorer, const TrainData& train, const Split& split
     scores.assign(train.items, 0.0f);
     excluded.assign(train.items, 0);
     const std::uint32_t user = split.users[x];
-    scorer.Score(user, split.request_time[x], scores);
+    scorer.Score(train.HistoryOf(user), split.request_time[x], scores);
     MarkTraining(train, user, repeat, excluded, true);
     TopK(scores, excluded, k, tops[x]);
     std::size_t hits = 0;
@@ -183,43 +192,61 @@ Bootstrap PairedBootstrap(const std::vector<double>& a, const std::vector<double
   return out;
 }
 
-HybridScorer::HybridScorer(std::vector<const Scorer*> components, std::vector<double> weights)
-    : components_(std::move(components)), weights_(std::move(weights)) {}
+HybridScorer::HybridScorer(std::vector<std::unique_ptr<Scorer>> components, std::vector<double> weights)
+    : components_(std::move(components)), weights_(std::move(weights)) {
+  if (components_.size() != weights_.size()) throw std::invalid_argument("hybrid: one weight per component");
+}
 
-void HybridScorer::Score(std::uint32_t user, std::int64_t request_time, std::span<float> out) const {
+void HybridScorer::Score(const History& history, std::int64_t request_time, std::span<float> out) const {
   std::fill(out.begin(), out.end(), 0.0f);
   std::vector<float> s(out.size());
   for (std::size_t c = 0; c < components_.size(); ++c) {
     if (weights_[c] == 0) continue;
-    components_[c]->Score(user, request_time, s);
+    components_[c]->Score(history, request_time, s);
     Standardise(s);
     const float w = static_cast<float>(weights_[c]);
     for (std::size_t i = 0; i < out.size(); ++i) out[i] += w * s[i];
   }
 }
 
-EvalReport EvalRecs(const Dataset& data, const EvalOptions& o) {
-  EvalReport rep;
-  rep.protocol = o.protocol;
-  rep.k = o.k;
-  rep.repeat = o.repeat;
-  rep.items = data.items.size();
-  const Split split = MakeSplit(data.rows, o.protocol, o.seed);
-  rep.users = split.users.size();
-  rep.users_skipped = split.users_skipped;
-  rep.train_interactions = split.train.size();
-  Progress(o, std::to_string(data.rows.size()) + " interactions, " + std::to_string(data.users.size()) + " users, " +
-                  std::to_string(data.items.size()) + " items; " + ProtocolName(o.protocol) + ": " +
-                  std::to_string(rep.users) + " users evaluated, " + std::to_string(rep.users_skipped) + " skipped");
+void HybridScorer::Save(BinaryWriter& out) const {
+  out.Put<std::uint32_t>(static_cast<std::uint32_t>(components_.size()));
+  for (std::size_t c = 0; c < components_.size(); ++c) {
+    BinaryWriter section;
+    components_[c]->Save(section);
+    out.PutString(components_[c]->Name());
+    out.Put<double>(weights_[c]);
+    out.PutString(section.Bytes());
+  }
+}
 
-  // ---- Validation: the same protocol applied to the training part only. -------------------------------------
-  const Split val = MakeSplit(split.train, o.protocol, o.seed + 0x5EED);
-  const TrainData val_train = BuildTrainData(val.train, data.users.size(), data.items.size());
+std::unique_ptr<HybridScorer> HybridScorer::Load(BinaryReader& in, std::size_t items) {
+  const auto n = in.Get<std::uint32_t>();
+  if (n > 64) throw std::runtime_error("model file corrupt (components)");
+  std::vector<std::unique_ptr<Scorer>> components;
+  std::vector<double> weights;
+  for (std::uint32_t c = 0; c < n; ++c) {
+    const std::string name = in.GetString(64);
+    const double w = in.Get<double>();
+    if (!std::isfinite(w)) throw std::runtime_error("model file corrupt (weight of " + name + ")");
+    const std::string bytes = in.GetString(std::size_t{1} << 34);
+    BinaryReader section(bytes);
+    components.push_back(LoadScorer(name, section, items));
+    if (!section.AtEnd()) throw std::runtime_error("model file corrupt (section " + name + " too long)");
+    weights.push_back(w);
+  }
+  return std::make_unique<HybridScorer>(std::move(components), std::move(weights));
+}
+
+BlendChoice LearnBlend(std::span<const Interaction> train, std::size_t users, std::size_t items, const EvalOptions& o) {
+  BlendChoice choice;
+  const Split val = MakeSplit(train, o.protocol, o.seed + 0x5EED);
+  const TrainData val_train = BuildTrainData(val.train, users, items);
   std::vector<std::size_t> sample(val.users.size());
   for (std::size_t i = 0; i < sample.size(); ++i) sample[i] = i;
-  const std::size_t components_max = 5;
+  const std::size_t components_max = 6;
   const std::size_t budget = std::max<std::size_t>(
-      200, static_cast<std::size_t>(2e8 / static_cast<double>(components_max * std::max<std::size_t>(rep.items, 1))));
+      200, static_cast<std::size_t>(2e8 / static_cast<double>(components_max * std::max<std::size_t>(items, 1))));
   const std::size_t limit = std::min(o.max_validation_users, budget);
   if (sample.size() > limit) {
     Rng rng(o.seed ^ 0x7A11DA7Eull);
@@ -235,13 +262,20 @@ EvalReport EvalRecs(const Dataset& data, const EvalOptions& o) {
   }
   Progress(o, "validation: " + std::to_string(val.train.size()) + " training interactions, " +
                   std::to_string(val_sample.users.size()) + " users");
+  if (val_sample.users.empty()) {
+    // Too little history to validate anything: popularity alone.
+    choice.components = ComponentNames(o);
+    choice.weights.assign(choice.components.size(), 0);
+    choice.weights[0] = 1;
+    return choice;
+  }
 
   // ALS settings: a small grid, judged by ALS alone on validation.
   AlsOptions best_als;
   best_als.seed = o.seed;
-  best_als.factors = std::max(2, std::min<int>(o.als_factors, static_cast<int>(rep.items / 2)));
-  best_als.iterations = o.als_iterations;
   best_als.threads = o.threads;
+  best_als.factors = std::max(2, std::min<int>(o.als_factors, static_cast<int>(items / 2)));
+  best_als.iterations = o.als_iterations;
   double best_als_ndcg = -1;
   for (double reg : {0.3, 3.0, 30.0, 300.0}) {
     for (double alpha : {1.0, 4.0}) {
@@ -259,78 +293,108 @@ EvalReport EvalRecs(const Dataset& data, const EvalOptions& o) {
       }
     }
   }
-  rep.als = best_als;
+  choice.als = best_als;
 
   // Blend weights by coordinate ascent on validation NDCG@k.
-  {
-    const Components comps = BuildComponents(val.train, val_train, o, best_als);
-    ValidationScores v;
-    v.items = rep.items;
-    const std::size_t n = val_sample.users.size();
-    v.z.assign(comps.scorers.size(), std::vector<float>(n * v.items));
-    v.excluded.assign(n, std::vector<char>(v.items, 0));
-    for (std::size_t x = 0; x < n; ++x) v.relevant.push_back(&val_sample.held_out[x]);
-    ParallelFor(n, o.threads, [&](std::size_t x) {
-      MarkTraining(val_train, val_sample.users[x], o.repeat, v.excluded[x], true);
-      for (std::size_t c = 0; c < comps.scorers.size(); ++c) {
-        std::span<float> s(v.z[c].data() + x * v.items, v.items);
-        comps.scorers[c]->Score(val_sample.users[x], val_sample.request_time[x], s);
-        Standardise(s);
-      }
-    });
-    std::vector<double> w(comps.scorers.size(), 0);
-    double best = -1;
-    for (std::size_t c = 0; c < w.size(); ++c) {
-      std::vector<double> single(w.size(), 0);
-      single[c] = 1;
-      const double ndcg = BlendNdcg(v, single, o.k, o.threads);
-      Progress(o, "validation: " + comps.names[c] + " alone: ndcg@" + std::to_string(o.k) + " " + Fixed(ndcg, 4));
-      if (ndcg > best) {
-        best = ndcg;
-        w = single;
-      }
+  const Components comps = BuildComponents(val.train, val_train, o, best_als);
+  ValidationScores v;
+  v.items = items;
+  const std::size_t n = val_sample.users.size();
+  v.z.assign(comps.scorers.size(), std::vector<float>(n * v.items));
+  v.excluded.assign(n, std::vector<char>(v.items, 0));
+  for (std::size_t x = 0; x < n; ++x) v.relevant.push_back(&val_sample.held_out[x]);
+  ParallelFor(n, o.threads, [&](std::size_t x) {
+    MarkTraining(val_train, val_sample.users[x], o.repeat, v.excluded[x], true);
+    const History h = val_train.HistoryOf(val_sample.users[x]);
+    for (std::size_t c = 0; c < comps.scorers.size(); ++c) {
+      std::span<float> s(v.z[c].data() + x * v.items, v.items);
+      comps.scorers[c]->Score(h, val_sample.request_time[x], s);
+      Standardise(s);
     }
-    const double grid[] = {0, 0.05, 0.1, 0.2, 0.35, 0.5, 0.75, 1, 1.5, 2, 3, 5};
-    for (int round = 0; round < 4; ++round) {
-      bool improved = false;
-      for (std::size_t c = 0; c < w.size(); ++c) {
-        for (double g : grid) {
-          if (g == w[c]) continue;
-          std::vector<double> trial = w;
-          trial[c] = g;
-          if (std::all_of(trial.begin(), trial.end(), [](double x) { return x == 0; })) continue;
-          const double ndcg = BlendNdcg(v, trial, o.k, o.threads);
-          if (ndcg > best + 1e-9) {
-            best = ndcg;
-            w = trial;
-            improved = true;
-          }
+  });
+  std::vector<double> w(comps.scorers.size(), 0);
+  double best = -1;
+  for (std::size_t c = 0; c < w.size(); ++c) {
+    std::vector<double> single(w.size(), 0);
+    single[c] = 1;
+    const double ndcg = BlendNdcg(v, single, o.k, o.threads);
+    Progress(o, "validation: " + comps.names[c] + " alone: ndcg@" + std::to_string(o.k) + " " + Fixed(ndcg, 4));
+    if (ndcg > best) {
+      best = ndcg;
+      w = single;
+    }
+  }
+  const double grid[] = {0, 0.05, 0.1, 0.2, 0.35, 0.5, 0.75, 1, 1.5, 2, 3, 5};
+  for (int round = 0; round < 4; ++round) {
+    bool improved = false;
+    for (std::size_t c = 0; c < w.size(); ++c) {
+      for (double g : grid) {
+        if (g == w[c]) continue;
+        std::vector<double> trial = w;
+        trial[c] = g;
+        if (std::all_of(trial.begin(), trial.end(), [](double x) { return x == 0; })) continue;
+        const double ndcg = BlendNdcg(v, trial, o.k, o.threads);
+        if (ndcg > best + 1e-9) {
+          best = ndcg;
+          w = trial;
+          improved = true;
         }
       }
-      std::string line = "validation: blend round " + std::to_string(round + 1) + ": ndcg@" + std::to_string(o.k) +
-                         " " + Fixed(best, 4) + " with";
-      for (std::size_t c = 0; c < w.size(); ++c) line += " " + comps.names[c] + "=" + Fixed(w[c], 2);
-      Progress(o, line);
-      if (!improved) break;
     }
-    rep.hybrid_components = comps.names;
-    rep.hybrid_weights = w;
-    rep.validation_ndcg = best;
+    std::string line = "validation: blend round " + std::to_string(round + 1) + ": ndcg@" + std::to_string(o.k) + " " +
+                       Fixed(best, 4) + " with";
+    for (std::size_t c = 0; c < w.size(); ++c) line += " " + comps.names[c] + "=" + Fixed(w[c], 2);
+    Progress(o, line);
+    if (!improved) break;
   }
+  choice.components = comps.names;
+  choice.weights = w;
+  choice.validation_ndcg = best;
+  return choice;
+}
+
+std::unique_ptr<HybridScorer> BuildHybrid(std::span<const Interaction> rows, const TrainData& data,
+                                          const EvalOptions& o, const BlendChoice& choice) {
+  Components comps = BuildComponents(rows, data, o, choice.als, &choice.weights);
+  std::vector<double> weights;
+  for (double w : choice.weights)
+    if (w != 0) weights.push_back(w);
+  return std::make_unique<HybridScorer>(std::move(comps.scorers), std::move(weights));
+}
+
+EvalReport EvalRecs(const Dataset& data, const EvalOptions& o) {
+  EvalReport rep;
+  rep.protocol = o.protocol;
+  rep.k = o.k;
+  rep.repeat = o.repeat;
+  rep.items = data.items.size();
+  const Split split = MakeSplit(data.rows, o.protocol, o.seed);
+  rep.users = split.users.size();
+  rep.users_skipped = split.users_skipped;
+  rep.train_interactions = split.train.size();
+  Progress(o, std::to_string(data.rows.size()) + " interactions, " + std::to_string(data.users.size()) + " users, " +
+                  std::to_string(data.items.size()) + " items; " + ProtocolName(o.protocol) + ": " +
+                  std::to_string(rep.users) + " users evaluated, " + std::to_string(rep.users_skipped) + " skipped");
+
+  // ---- Validation: the same protocol applied to the training part only. -------------------------------------
+  const BlendChoice choice = LearnBlend(split.train, data.users.size(), data.items.size(), o);
+  rep.als = choice.als;
+  rep.hybrid_components = choice.components;
+  rep.hybrid_weights = choice.weights;
+  rep.validation_ndcg = choice.validation_ndcg;
 
   // ---- Final: train on the whole training part, measure on the held-out items. -------------------------------
   const TrainData train = BuildTrainData(split.train, data.users.size(), data.items.size());
-  const Components comps = BuildComponents(split.train, train, o, best_als);
-  std::vector<const Scorer*> parts;
-  for (const auto& s : comps.scorers) parts.push_back(s.get());
-  const HybridScorer hybrid(parts, rep.hybrid_weights);
-  const Ranked pop = Evaluate(*comps.scorers[0], train, split, o.k, o.repeat, o.threads);
+  const auto popularity = MakePopularity(train);
+  const auto knn = MakeItemKnn(train, KnnOptions{.threads = o.threads});
+  const auto hybrid = BuildHybrid(split.train, train, o, choice);
+  const Ranked pop = Evaluate(*popularity, train, split, o.k, o.repeat, o.threads);
   Progress(o, "test: popularity ndcg@" + std::to_string(o.k) + " " + Fixed(pop.metrics.ndcg, 4));
-  const Ranked knn = Evaluate(*comps.scorers[2], train, split, o.k, o.repeat, o.threads);
-  Progress(o, "test: item_knn ndcg@" + std::to_string(o.k) + " " + Fixed(knn.metrics.ndcg, 4));
-  const Ranked hyb = Evaluate(hybrid, train, split, o.k, o.repeat, o.threads);
+  const Ranked knn_r = Evaluate(*knn, train, split, o.k, o.repeat, o.threads);
+  Progress(o, "test: item_knn ndcg@" + std::to_string(o.k) + " " + Fixed(knn_r.metrics.ndcg, 4));
+  const Ranked hyb = Evaluate(*hybrid, train, split, o.k, o.repeat, o.threads);
   Progress(o, "test: hybrid ndcg@" + std::to_string(o.k) + " " + Fixed(hyb.metrics.ndcg, 4));
-  rep.models = {{"popularity", pop.metrics}, {"item_knn", knn.metrics}, {"hybrid", hyb.metrics}};
+  rep.models = {{"popularity", pop.metrics}, {"item_knn", knn_r.metrics}, {"hybrid", hyb.metrics}};
   rep.hybrid_vs_popularity = PairedBootstrap(hyb.user_ndcg, pop.user_ndcg, 1000, o.seed);
   return rep;
 }

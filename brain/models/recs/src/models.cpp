@@ -87,24 +87,31 @@ TrainData BuildTrainData(std::span<const Interaction> rows, std::size_t users, s
   return d;
 }
 
+History TrainData::HistoryOf(std::uint32_t user) const {
+  if (user >= users) return {};
+  const std::size_t b = user_begin[user], n = user_begin[user + 1] - b;
+  return {
+      {user_item.data() + b, n}, {user_value.data() + b, n}, {user_events.data() + b, n}, {user_last.data() + b, n}};
+}
+
 namespace {
 
 class Popularity final : public Scorer {
  public:
-  explicit Popularity(const TrainData& d) : score_(d.items) {
-    for (std::size_t i = 0; i < d.items; ++i) score_[i] = static_cast<float>(std::log1p(d.item_events[i]));
-  }
+  explicit Popularity(std::vector<float> score) : score_(std::move(score)) {}
   const char* Name() const override { return "popularity"; }
-  void Score(std::uint32_t, std::int64_t, std::span<float> out) const override {
+  void Score(const History&, std::int64_t, std::span<float> out) const override {
     std::copy(score_.begin(), score_.end(), out.begin());
   }
+  void Save(BinaryWriter& out) const override { out.PutVector(score_); }
 
  private:
   std::vector<float> score_;
 };
 
 // Popularity as of the request time: each earlier training event counts 2^(-age / half-life). Only events up to
-// the request time count, as a live system would see them.
+// the request time count, as a live system would see them. Offline it keeps every event time (requests come at
+// many past times); saved, it keeps the decayed counts at the latest event (serving asks later).
 class Trending final : public Scorer {
  public:
   Trending(std::span<const Interaction> rows, std::size_t items, double half_life_days)
@@ -115,7 +122,10 @@ class Trending final : public Scorer {
     std::vector<std::size_t> fill(begin_.begin(), begin_.end() - 1);
     for (const Interaction& r : rows) time_[fill[r.item]++] = r.time;
     origin_ = rows.empty() ? 0 : rows.front().time;
-    for (const Interaction& r : rows) origin_ = std::min(origin_, r.time);
+    for (const Interaction& r : rows) {
+      origin_ = std::min(origin_, r.time);
+      latest_ = std::max(latest_, r.time);
+    }
     prefix_.resize(rows.size() + items);
     for (std::size_t i = 0; i < items; ++i) {
       std::sort(time_.begin() + static_cast<std::ptrdiff_t>(begin_[i]),
@@ -128,48 +138,71 @@ class Trending final : public Scorer {
       }
     }
   }
+  // A saved snapshot: decayed counts at `latest`.
+  Trending(double rate, std::int64_t latest, std::vector<double> counts)
+      : rate_(rate), origin_(latest), latest_(latest), snapshot_(std::move(counts)) {}
+
   const char* Name() const override { return "trending"; }
-  void Score(std::uint32_t, std::int64_t request_time, std::span<float> out) const override {
-    const double scale = std::exp(-rate_ * static_cast<double>(request_time - origin_));
-    for (std::size_t i = 0; i + 1 < begin_.size(); ++i) {
-      const auto first = time_.begin() + static_cast<std::ptrdiff_t>(begin_[i]);
-      const auto last = time_.begin() + static_cast<std::ptrdiff_t>(begin_[i + 1]);
-      const std::size_t seen = static_cast<std::size_t>(std::upper_bound(first, last, request_time) - first);
-      out[i] = static_cast<float>(std::log1p(prefix_[begin_[i] + i + seen] * scale));
+  void Score(const History&, std::int64_t request_time, std::span<float> out) const override {
+    if (!snapshot_.empty() || begin_.size() <= 1) {
+      const double scale = std::exp(-rate_ * static_cast<double>(std::max(request_time, latest_) - latest_));
+      for (std::size_t i = 0; i < snapshot_.size(); ++i) out[i] = static_cast<float>(std::log1p(snapshot_[i] * scale));
+      return;
     }
+    const double scale = std::exp(-rate_ * static_cast<double>(request_time - origin_));
+    for (std::size_t i = 0; i + 1 < begin_.size(); ++i)
+      out[i] = static_cast<float>(std::log1p(Decayed(i, request_time) * scale));
+  }
+  void Save(BinaryWriter& out) const override {
+    std::vector<double> counts;
+    if (!snapshot_.empty()) {
+      counts = snapshot_;
+    } else {
+      const double scale = std::exp(-rate_ * static_cast<double>(latest_ - origin_));
+      for (std::size_t i = 0; i + 1 < begin_.size(); ++i) counts.push_back(Decayed(i, latest_) * scale);
+    }
+    out.Put<double>(rate_);
+    out.Put<std::int64_t>(latest_);
+    out.PutVector(counts);
   }
 
  private:
+  double Decayed(std::size_t i, std::int64_t t) const {  // Σ e^(rate (t_e - origin)) over events up to t
+    const auto first = time_.begin() + static_cast<std::ptrdiff_t>(begin_[i]);
+    const auto last = time_.begin() + static_cast<std::ptrdiff_t>(begin_[i + 1]);
+    const std::size_t seen = static_cast<std::size_t>(std::upper_bound(first, last, t) - first);
+    return prefix_[begin_[i] + i + seen];
+  }
+
   double rate_;
   std::int64_t origin_ = 0;
+  std::int64_t latest_ = 0;
   std::vector<std::size_t> begin_;
   std::vector<std::int64_t> time_;
-  std::vector<double> prefix_;  // per item: running sums of e^(rate (t - origin)), one more entry than events
+  std::vector<double> prefix_;    // per item: running sums of e^(rate (t - origin)), one more entry than events
+  std::vector<double> snapshot_;  // loaded from a model file
 };
 
-class History final : public Scorer {
+class OwnHistory final : public Scorer {
  public:
-  explicit History(const TrainData& d) : d_(d) {}
   const char* Name() const override { return "history"; }
-  void Score(std::uint32_t user, std::int64_t request_time, std::span<float> out) const override {
+  void Score(const History& h, std::int64_t request_time, std::span<float> out) const override {
     std::fill(out.begin(), out.end(), 0.0f);
-    if (user >= d_.users) return;
     constexpr double kHalfLifeDays = 30;
-    for (std::size_t k = d_.user_begin[user]; k < d_.user_begin[user + 1]; ++k) {
-      const double age_days = std::max<double>(0, static_cast<double>(request_time - d_.user_last[k]) / 86400.0);
+    for (std::size_t k = 0; k < h.Size(); ++k) {
+      if (h.items[k] >= out.size()) continue;
+      const double age_days = std::max<double>(0, static_cast<double>(request_time - h.last[k]) / 86400.0);
       const double recency = std::exp2(-age_days / kHalfLifeDays);
-      out[d_.user_item[k]] = static_cast<float>(std::log1p(d_.user_events[k]) + 0.5 * recency);
+      out[h.items[k]] = static_cast<float>(std::log1p(h.events[k]) + 0.5 * recency);
     }
   }
-
- private:
-  const TrainData& d_;
+  void Save(BinaryWriter&) const override {}
 };
 
 // Sparse item-to-item neighbour lists, scored by summing the neighbours of the user's items.
 class ItemKnn final : public Scorer {
  public:
-  ItemKnn(const TrainData& d, const KnnOptions& o) : d_(d), begin_(d.items + 1, 0) {
+  ItemKnn(const TrainData& d, const KnnOptions& o) : begin_(d.items + 1, 0) {
     std::vector<std::vector<std::pair<std::uint32_t, float>>> lists(d.items);
     ParallelFor(d.items, o.threads, [&](std::size_t i) {
       thread_local std::vector<float> co;
@@ -211,17 +244,35 @@ class ItemKnn final : public Scorer {
         similarity_.push_back(s);
       }
   }
+  ItemKnn(BinaryReader& in, std::size_t items) {
+    begin_ = in.GetVector<std::uint64_t>();
+    neighbour_ = in.GetVector<std::uint32_t>();
+    similarity_ = in.GetVector<float>();
+    if (begin_.size() != items + 1 || begin_.back() != neighbour_.size() || neighbour_.size() != similarity_.size() ||
+        !std::is_sorted(begin_.begin(), begin_.end()) ||
+        std::any_of(neighbour_.begin(), neighbour_.end(), [&](std::uint32_t j) { return j >= items; }))
+      throw std::runtime_error("model file corrupt (item_knn)");
+  }
   const char* Name() const override { return "item_knn"; }
-  void Score(std::uint32_t user, std::int64_t, std::span<float> out) const override {
+  void Score(const History& h, std::int64_t, std::span<float> out) const override {
     std::fill(out.begin(), out.end(), 0.0f);
-    if (user >= d_.users) return;
-    for (std::uint32_t j : d_.ItemsOf(user))
+    for (std::uint32_t j : h.items) {
+      if (j + 1 >= begin_.size()) continue;
       for (std::size_t k = begin_[j]; k < begin_[j + 1]; ++k) out[neighbour_[k]] += similarity_[k];
+    }
+  }
+  void Save(BinaryWriter& out) const override {
+    out.PutVector(begin_);
+    out.PutVector(neighbour_);
+    out.PutVector(similarity_);
+  }
+  // The most similar items to `item`, best first (for "similar items").
+  std::span<const std::uint32_t> Neighbours(std::uint32_t item) const {
+    return {neighbour_.data() + begin_[item], begin_[item + 1] - begin_[item]};
   }
 
  private:
-  const TrainData& d_;
-  std::vector<std::size_t> begin_;
+  std::vector<std::uint64_t> begin_;
   std::vector<std::uint32_t> neighbour_;
   std::vector<float> similarity_;
 };
@@ -229,10 +280,10 @@ class ItemKnn final : public Scorer {
 // TF-IDF item vectors (L2-normalised); a user's profile is the sum of their items' vectors.
 class Content final : public Scorer {
  public:
-  Content(const TrainData& d, const ItemContent& c) : d_(d), begin_(d.items + 1, 0) {
+  Content(std::size_t items, const ItemContent& c) : begin_(items + 1, 0) {
     std::unordered_map<std::string, std::uint32_t> vocabulary;
-    std::vector<std::vector<std::uint32_t>> ids(d.items);
-    for (std::size_t i = 0; i < d.items && i < c.tokens.size(); ++i) {
+    std::vector<std::vector<std::uint32_t>> ids(items);
+    for (std::size_t i = 0; i < items && i < c.tokens.size(); ++i) {
       for (const std::string& t : c.tokens[i]) {
         auto [it, added] = vocabulary.try_emplace(t, static_cast<std::uint32_t>(vocabulary.size()));
         ids[i].push_back(it->second);
@@ -244,42 +295,57 @@ class Content final : public Scorer {
     std::vector<double> df(vocabulary_, 0);
     for (const auto& l : ids)
       for (std::uint32_t t : l) df[t] += 1;
-    for (std::size_t i = 0; i < d.items; ++i) {
+    const auto idf = [&](std::uint32_t t) {
+      return std::log((1.0 + static_cast<double>(items)) / (1.0 + df[t])) + 1.0;
+    };
+    for (std::size_t i = 0; i < items; ++i) {
       double norm = 0;
-      for (std::uint32_t t : ids[i]) {
-        const double idf = std::log((1.0 + static_cast<double>(d.items)) / (1.0 + df[t])) + 1.0;
-        norm += idf * idf;
-      }
+      for (std::uint32_t t : ids[i]) norm += idf(t) * idf(t);
       norm = std::sqrt(norm);
       for (std::uint32_t t : ids[i]) {
-        const double idf = std::log((1.0 + static_cast<double>(d.items)) / (1.0 + df[t])) + 1.0;
         token_.push_back(t);
-        value_.push_back(static_cast<float>(idf / norm));
+        value_.push_back(static_cast<float>(idf(t) / norm));
       }
       begin_[i + 1] = token_.size();
     }
   }
+  Content(BinaryReader& in, std::size_t items) {
+    vocabulary_ = in.Get<std::uint64_t>();
+    begin_ = in.GetVector<std::uint64_t>();
+    token_ = in.GetVector<std::uint32_t>();
+    value_ = in.GetVector<float>();
+    if (begin_.size() != items + 1 || begin_.back() != token_.size() || token_.size() != value_.size() ||
+        !std::is_sorted(begin_.begin(), begin_.end()) ||
+        std::any_of(token_.begin(), token_.end(), [&](std::uint32_t t) { return t >= vocabulary_; }))
+      throw std::runtime_error("model file corrupt (content)");
+  }
   const char* Name() const override { return "content"; }
-  void Score(std::uint32_t user, std::int64_t, std::span<float> out) const override {
+  void Score(const History& h, std::int64_t, std::span<float> out) const override {
     std::fill(out.begin(), out.end(), 0.0f);
-    if (user >= d_.users || vocabulary_ == 0) return;
+    if (vocabulary_ == 0 || h.Size() == 0) return;
     std::vector<float> profile(vocabulary_, 0.0f);
-    for (std::size_t k = d_.user_begin[user]; k < d_.user_begin[user + 1]; ++k) {
-      const std::uint32_t j = d_.user_item[k];
-      const float w = static_cast<float>(std::log1p(d_.user_events[k]));
+    for (std::size_t k = 0; k < h.Size(); ++k) {
+      const std::uint32_t j = h.items[k];
+      if (j + 1 >= begin_.size()) continue;
+      const float w = static_cast<float>(std::log1p(h.events[k]));
       for (std::size_t m = begin_[j]; m < begin_[j + 1]; ++m) profile[token_[m]] += w * value_[m];
     }
-    for (std::size_t i = 0; i < d_.items; ++i) {
+    for (std::size_t i = 0; i + 1 < begin_.size(); ++i) {
       float s = 0;
       for (std::size_t m = begin_[i]; m < begin_[i + 1]; ++m) s += profile[token_[m]] * value_[m];
       out[i] = s;
     }
   }
+  void Save(BinaryWriter& out) const override {
+    out.Put<std::uint64_t>(vocabulary_);
+    out.PutVector(begin_);
+    out.PutVector(token_);
+    out.PutVector(value_);
+  }
 
  private:
-  const TrainData& d_;
   std::size_t vocabulary_ = 0;
-  std::vector<std::size_t> begin_;
+  std::vector<std::uint64_t> begin_;
   std::vector<std::uint32_t> token_;
   std::vector<float> value_;
 };
@@ -412,16 +478,43 @@ ItemContent LoadItemContent(const std::string& path, const std::vector<std::stri
   return c;
 }
 
-std::unique_ptr<Scorer> MakePopularity(const TrainData& data) { return std::make_unique<Popularity>(data); }
-std::unique_ptr<Scorer> MakeHistory(const TrainData& data) { return std::make_unique<History>(data); }
+std::unique_ptr<Scorer> MakePopularity(const TrainData& data) {
+  std::vector<float> score(data.items);
+  for (std::size_t i = 0; i < data.items; ++i) score[i] = static_cast<float>(std::log1p(data.item_events[i]));
+  return std::make_unique<Popularity>(std::move(score));
+}
+std::unique_ptr<Scorer> MakeHistory() { return std::make_unique<OwnHistory>(); }
 std::unique_ptr<Scorer> MakeTrending(std::span<const Interaction> rows, std::size_t items, double half_life_days) {
   return std::make_unique<Trending>(rows, items, half_life_days);
 }
 std::unique_ptr<Scorer> MakeItemKnn(const TrainData& data, const KnnOptions& options) {
   return std::make_unique<ItemKnn>(data, options);
 }
-std::unique_ptr<Scorer> MakeContent(const TrainData& data, const ItemContent& content) {
-  return std::make_unique<Content>(data, content);
+std::unique_ptr<Scorer> MakeContent(std::size_t items, const ItemContent& content) {
+  return std::make_unique<Content>(items, content);
+}
+
+std::unique_ptr<Scorer> LoadAls(BinaryReader& in, std::size_t items);  // als.cpp
+
+std::unique_ptr<Scorer> LoadScorer(const std::string& name, BinaryReader& in, std::size_t items) {
+  if (name == "popularity") {
+    auto score = in.GetVector<float>();
+    if (score.size() != items) throw std::runtime_error("model file corrupt (popularity)");
+    return std::make_unique<Popularity>(std::move(score));
+  }
+  if (name == "trending") {
+    const double rate = in.Get<double>();
+    const auto latest = in.Get<std::int64_t>();
+    auto counts = in.GetVector<double>();
+    if (counts.size() != items || !(rate > 0) || !std::isfinite(rate))
+      throw std::runtime_error("model file corrupt (trending)");
+    return std::make_unique<Trending>(rate, latest, std::move(counts));
+  }
+  if (name == "history") return std::make_unique<OwnHistory>();
+  if (name == "item_knn") return std::make_unique<ItemKnn>(in, items);
+  if (name == "content") return std::make_unique<Content>(in, items);
+  if (name == "als") return LoadAls(in, items);
+  throw std::runtime_error("model file names an unknown scorer '" + name + "'");
 }
 
 }  // namespace okada::brain::recs

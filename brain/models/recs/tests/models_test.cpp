@@ -64,8 +64,8 @@ TEST(Models, PersonalModelsFindTasteGroupsThatPopularityCannot) {
   const auto a1 = MakeAls(train, {.factors = 8, .iterations = 3, .seed = 4, .threads = 1});
   const auto a2 = MakeAls(train, {.factors = 8, .iterations = 3, .seed = 4, .threads = 2});
   std::vector<float> x(train.items), y(train.items);
-  a1->Score(3, 0, x);
-  a2->Score(3, 0, y);
+  a1->Score(train.HistoryOf(3), 0, x);
+  a2->Score(train.HistoryOf(3), 0, y);
   EXPECT_EQ(x, y);
 }
 
@@ -78,7 +78,7 @@ TEST(Models, ContentScoresItemsSharingWordsCategoryAndPrice) {
                     {"savon", "cat:household"},
                     {"bière", "cat:drinks"}};
   std::vector<float> s(4);
-  MakeContent(train, content)->Score(0, 0, s);
+  MakeContent(4, content)->Score(train.HistoryOf(0), 0, s);
   EXPECT_GT(s[1], 0.0f);
   EXPECT_EQ(s[2], 0.0f);
   EXPECT_EQ(s[3], 0.0f);
@@ -93,7 +93,7 @@ TEST(Models, HistoryRanksTheUsersOwnFrequentRecentItemsFirst) {
       {0, 2, 100, 1}, {0, 2, 200, 1}, {0, 2, 300, 1}, {0, 1, 300, 1}, {1, 0, 100, 1}};
   const TrainData train = BuildTrainData(rows, 2, 3);
   std::vector<float> s(3);
-  MakeHistory(train)->Score(0, 400, s);
+  MakeHistory()->Score(train.HistoryOf(0), 400, s);
   EXPECT_GT(s[2], s[1]);
   EXPECT_GT(s[1], s[0]);
   EXPECT_EQ(s[0], 0.0f);

@@ -87,9 +87,10 @@ class TableScorer final : public Scorer {
  public:
   explicit TableScorer(std::vector<float> s) : s_(std::move(s)) {}
   const char* Name() const override { return "table"; }
-  void Score(std::uint32_t, std::int64_t, std::span<float> out) const override {
+  void Score(const History&, std::int64_t, std::span<float> out) const override {
     std::copy(s_.begin(), s_.end(), out.begin());
   }
+  void Save(BinaryWriter&) const override {}
 
  private:
   std::vector<float> s_;

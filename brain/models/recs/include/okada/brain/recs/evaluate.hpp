@@ -42,15 +42,19 @@ struct Bootstrap {
 Bootstrap PairedBootstrap(const std::vector<double>& a, const std::vector<double>& b, int resamples,
                           std::uint64_t seed);
 
-// A weighted sum of the components' scores, each standardised per user (z-scores over all items).
+// A weighted sum of the components' scores, each standardised per user (z-scores over all items). Owns them.
 class HybridScorer final : public Scorer {
  public:
-  HybridScorer(std::vector<const Scorer*> components, std::vector<double> weights);
+  HybridScorer(std::vector<std::unique_ptr<Scorer>> components, std::vector<double> weights);
   const char* Name() const override { return "hybrid"; }
-  void Score(std::uint32_t user, std::int64_t request_time, std::span<float> out) const override;
+  void Score(const History& history, std::int64_t request_time, std::span<float> out) const override;
+  void Save(BinaryWriter& out) const override;
+  static std::unique_ptr<HybridScorer> Load(BinaryReader& in, std::size_t items);
+  const std::vector<std::unique_ptr<Scorer>>& Components() const { return components_; }
+  const std::vector<double>& Weights() const { return weights_; }
 
  private:
-  std::vector<const Scorer*> components_;
+  std::vector<std::unique_ptr<Scorer>> components_;
   std::vector<double> weights_;
 };
 
@@ -89,6 +93,21 @@ struct EvalReport {
 };
 
 EvalReport EvalRecs(const Dataset& data, const EvalOptions& options);
+
+// What validation chose: the ALS settings and the blend.
+struct BlendChoice {
+  AlsOptions als;
+  std::vector<std::string> components;
+  std::vector<double> weights;
+  double validation_ndcg = 0;
+};
+// Cuts a validation split from `train` with the options' protocol, picks the ALS settings and learns the blend
+// weights by coordinate ascent on NDCG@k. Never sees anything but `train`.
+BlendChoice LearnBlend(std::span<const Interaction> train, std::size_t users, std::size_t items,
+                       const EvalOptions& options);
+// The hybrid with the chosen components (weight 0 left out), trained on `rows` (= `data`'s rows).
+std::unique_ptr<HybridScorer> BuildHybrid(std::span<const Interaction> rows, const TrainData& data,
+                                          const EvalOptions& options, const BlendChoice& choice);
 
 // The report as one JSON object (the CLI's output).
 std::string ReportJson(const EvalReport& report);

@@ -1,13 +1,17 @@
 #pragma once
-// The recommenders: scorers that give every item a score for a user at a request time. Higher is better; the
-// caller excludes what it must (items already bought, out of stock …) and takes the top K.
+// The recommenders: scorers that give every item a score for a user's history at a request time. Higher is
+// better; the caller excludes what it must (items already bought, out of stock …) and takes the top K.
 //   popularity   how many training events an item has (cold start, the bar to beat)
 //   trending     popularity as of the request time, recent events counting more
 //   history      the user's own purchase counts with recency (the "buy again" signal)
 //   item_knn     item-to-item cosine similarity on who bought what, summed over the user's items
 //   content      TF-IDF similarity of item names (FR/EN tokens), category and price band to the user's items
-//   als          implicit-feedback matrix factorisation (alternating least squares, Hu, Koren & Volinsky 2008)
-// Plain C++20 with Eigen (in als.cpp only); no Boost, no LibTorch, so the lean binary can serve them.
+//   als          implicit-feedback matrix factorisation (alternating least squares, Hu, Koren & Volinsky 2008);
+//                a user's factors are solved from their history at scoring time (fold-in), so a customer who
+//                bought something since training is served from what they bought
+// Scorers read only their own data and the history given, so the same object scores offline (from training
+// data) and online (from the feature store's history of a customer). Each writes itself to a model file and is
+// read back by LoadScorer. Plain C++20 with Eigen (in als.cpp only); no Boost, no LibTorch.
 
 #include <cstddef>
 #include <cstdint>
@@ -17,9 +21,19 @@
 #include <string>
 #include <vector>
 
+#include "okada/brain/recs/binary_io.hpp"
 #include "okada/brain/recs/interactions.hpp"
 
 namespace okada::brain::recs {
+
+// One user's past: distinct items with their summed weight, number of events and latest time (parallel spans).
+struct History {
+  std::span<const std::uint32_t> items;
+  std::span<const float> value;
+  std::span<const float> events;
+  std::span<const std::int64_t> last;
+  std::size_t Size() const { return items.size(); }
+};
 
 // Training interactions aggregated per (user, item), indexed both ways.
 struct TrainData {
@@ -37,8 +51,10 @@ struct TrainData {
   std::int64_t latest = 0;
 
   std::span<const std::uint32_t> ItemsOf(std::uint32_t user) const {
+    if (user >= users) return {};
     return {user_item.data() + user_begin[user], user_begin[user + 1] - user_begin[user]};
   }
+  History HistoryOf(std::uint32_t user) const;
 };
 
 TrainData BuildTrainData(std::span<const Interaction> rows, std::size_t users, std::size_t items);
@@ -48,12 +64,18 @@ class Scorer {
   virtual ~Scorer() = default;
   virtual const char* Name() const = 0;
   // Writes one score per item into `out` (size = items). Thread-safe.
-  virtual void Score(std::uint32_t user, std::int64_t request_time, std::span<float> out) const = 0;
+  virtual void Score(const History& history, std::int64_t request_time, std::span<float> out) const = 0;
+  // Writes what Score needs (not the training data) for LoadScorer(Name(), …).
+  virtual void Save(BinaryWriter& out) const = 0;
 };
 
+// Reads a scorer written by Save; throws std::runtime_error on an unknown name or a corrupt section.
+std::unique_ptr<Scorer> LoadScorer(const std::string& name, BinaryReader& in, std::size_t items);
+
 std::unique_ptr<Scorer> MakePopularity(const TrainData& data);
-std::unique_ptr<Scorer> MakeHistory(const TrainData& data);
-// Popularity at the request time: training events up to then, each weighted 2^(-age / half-life).
+std::unique_ptr<Scorer> MakeHistory();
+// Popularity at the request time: training events up to then, each weighted 2^(-age / half-life). Saved as the
+// decayed counts at the latest training event (serving asks at later times).
 std::unique_ptr<Scorer> MakeTrending(std::span<const Interaction> rows, std::size_t items, double half_life_days);
 
 struct KnnOptions {
@@ -76,7 +98,7 @@ ItemContent ContentFromNames(const std::vector<std::string>& item_names);
 // category/name_fr/name_en/price_xaf may be missing). Items absent from the file get no tokens. Throws
 // std::runtime_error on a malformed file.
 ItemContent LoadItemContent(const std::string& path, const std::vector<std::string>& item_names);
-std::unique_ptr<Scorer> MakeContent(const TrainData& data, const ItemContent& content);
+std::unique_ptr<Scorer> MakeContent(std::size_t items, const ItemContent& content);
 
 struct AlsOptions {
   int factors = 64;
