@@ -28,6 +28,7 @@
 #include "okada/core/pg/migrations.hpp"
 #include "sandbox_cmd.hpp"
 #include "services.hpp"
+#include "sim_cmd.hpp"
 
 extern char** environ;
 
@@ -48,6 +49,7 @@ Commands:
   keys       Signing keys: 'okada keys rotate' (signing key), 'rotate-data' (data key), 'list'
   events     Event bus: 'okada events dlq list|replay', 'okada events replay --service S --since T'
   sandbox    Local stand-ins for outside parties: 'okada sandbox sms' (the SMS gateway)
+  sim        Market simulator: 'okada sim export --out DIR' (CSV files), 'okada sim report' (HTML)
 
 Run 'okada <command> --help' for a command's options.
 Configuration: built-in defaults < --config FILE (or OKADA_CONFIG) < OKADA_* environment variables.
@@ -273,6 +275,7 @@ int main(int argc, char** argv) {
   a.command = argv[1];
   if (a.command == "brain") return Brain(argc, argv);
   if (a.command == "sandbox") return okada::app::RunSandboxCommand(argc, argv);
+  if (a.command == "sim") return okada::app::RunSimCommand(argc, argv);
   if (a.command == "routes") return Routes(argc > 2 && std::string(argv[2]) == "--json");
   if (a.command == "keys") return Keys(argc, argv);
   if (a.command == "accounts") return Accounts(argc, argv);

@@ -381,15 +381,25 @@ struct Series {
 
 // Grouped bars (or lines) with a y axis from 0 to the maximum, labels under the x axis.
 std::string Chart(const std::string& title, const std::vector<std::string>& labels, const std::vector<Series>& series,
-                  bool lines, int width = 720, int height = 260, const std::vector<std::uint8_t>* shade = nullptr,
+                  bool lines, int width = 720, int height = 250, const std::vector<std::uint8_t>* shade = nullptr,
                   const std::vector<std::uint8_t>* marks = nullptr) {
-  const double left = 50, right = 10, top = 30, bottom = 40;
+  const double left = 50, right = 10, top = 30;
+  const double bottom = 36 + 16 * static_cast<double>(series.size());  // x labels, then the legend
+  height += static_cast<int>(16 * series.size());
   const double pw = width - left - right, ph = height - top - bottom;
   double ymax = 0;
   for (const auto& s : series)
     for (double v : s.values) ymax = std::max(ymax, v);
   if (ymax <= 0) ymax = 1;
-  ymax *= 1.1;
+  // A round step for four grid lines: 1, 2, 2.5 or 5 × 10^k.
+  const double raw = ymax * 1.05 / 4, mag = std::pow(10.0, std::floor(std::log10(raw)));
+  double step = 10 * mag;
+  for (double k : {1.0, 2.0, 2.5, 5.0})
+    if (k * mag >= raw) {
+      step = k * mag;
+      break;
+    }
+  ymax = 4 * step;
   const std::size_t n = labels.size();
   const double slot = pw / static_cast<double>(std::max<std::size_t>(1, n));
   std::string svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" + std::to_string(width) + "\" height=\"" +
@@ -408,7 +418,10 @@ std::string Chart(const std::string& title, const std::vector<std::string>& labe
     const double v = ymax * k / 4, y = top + ph - ph * k / 4;
     svg += "<line x1=\"" + F(left, 0) + "\" x2=\"" + F(left + pw, 0) + "\" y1=\"" + F(y, 1) + "\" y2=\"" + F(y, 1) +
            "\" stroke=\"#ddd\"/><text x=\"" + F(left - 4, 0) + "\" y=\"" + F(y + 4, 1) + "\" text-anchor=\"end\">" +
-           F(v, ymax < 3 ? 2 : 0) + "</text>\n";
+           F(v, step < 0.1 ? 3
+                : step < 1 ? 2
+                           : 0) +
+           "</text>\n";
   }
   const std::size_t every = n > 40 ? (n + 29) / 30 : 1;
   for (std::size_t i = 0; i < n; i += every)
@@ -432,9 +445,10 @@ std::string Chart(const std::string& title, const std::vector<std::string>& labe
                "</title></rect>\n";
       }
     }
-    svg += "<rect x=\"" + F(left + pw - 190, 0) + "\" y=\"" + F(top - 22 + 14 * static_cast<double>(s), 0) +
-           "\" width=\"10\" height=\"10\" fill=\"" + series[s].colour + "\"/><text x=\"" + F(left + pw - 175, 0) +
-           "\" y=\"" + F(top - 13 + 14 * static_cast<double>(s), 0) + "\">" + Esc(series[s].name) + "</text>\n";
+    const double ly = top + ph + 26 + 16 * static_cast<double>(s);
+    svg += "<rect x=\"" + F(left, 0) + "\" y=\"" + F(ly, 0) + "\" width=\"10\" height=\"10\" fill=\"" +
+           series[s].colour + "\"/><text x=\"" + F(left + 15, 0) + "\" y=\"" + F(ly + 9, 0) + "\">" +
+           Esc(series[s].name) + "</text>\n";
   }
   svg += "</svg>\n";
   return svg;
