@@ -96,6 +96,13 @@ class Simulator {
     const std::string city_name(kCityNames[static_cast<std::size_t>(city)]);
     if (places.empty()) throw std::runtime_error(city_name + ": no neighbourhood (place node) inside the bounding box");
     if (stores.empty()) throw std::runtime_error(city_name + ": no store point of interest inside the bounding box");
+    // Homes: a neighbourhood weighs 1 + the store points around it (all of them, before the subset below).
+    std::vector<double> home_cum;
+    for (const Place& pl : places) {
+      double w = 1;
+      for (const Poi* st : stores) w += HaversineMetres(pl.lat, pl.lon, st->lat, st->lon) <= p_.home_store_radius_m;
+      home_cum.push_back((home_cum.empty() ? 0 : home_cum.back()) + w);
+    }
     if (static_cast<int>(stores.size()) > cp.merchants) {  // a random subset, kept in file order
       std::vector<int> idx(stores.size());
       std::iota(idx.begin(), idx.end(), 0);
@@ -163,7 +170,7 @@ class Simulator {
       Customer c;
       c.city = city;
       c.id = Id(prefix, "c", 5, i + 1);
-      const Place& home = places[static_cast<std::size_t>(rng.Int(0, static_cast<int>(places.size()) - 1))];
+      const Place& home = places[static_cast<std::size_t>(rng.PickCumulative(home_cum))];
       c.lat = home.lat;
       c.lon = home.lon;
       Jitter(rng, p_.home_jitter_m, cp, c.lat, c.lon);
@@ -240,7 +247,7 @@ class Simulator {
       Rider r;
       r.city = city;
       r.id = Id(prefix, "r", 3, i + 1);
-      const int home = rng.Int(0, static_cast<int>(places.size()) - 1);
+      const int home = rng.PickCumulative(home_cum);
       r.lat = places[static_cast<std::size_t>(home)].lat;
       r.lon = places[static_cast<std::size_t>(home)].lon;
       Jitter(rng, p_.home_jitter_m, cp, r.lat, r.lon);

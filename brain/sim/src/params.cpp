@@ -309,6 +309,7 @@ MarketParams ParseMarketParams(std::string_view text, const std::string& source)
   p.store_price_sigma = r.Scalar("store_price_sigma", 0, 1);
   p.offer_price_sigma = r.Scalar("offer_price_sigma", 0, 1);
   p.home_jitter_m = r.Scalar("home_jitter_m", 0, 20000);
+  p.home_store_radius_m = r.Scalar("home_store_radius_m", 0, 100000);
   p.store_type_share = r.PerStoreType<double>(
       "store_type_share", [&](std::string_view v, int line) { return r.Number(v, line, "store_type_share", 0, 1000); });
   if (!(Sum(p.store_type_share) > 0)) r.Fail(r.LineOf("store_type_share"), "store_type_share: needs a positive share");

@@ -90,7 +90,7 @@ struct MarketParams {
   std::array<HourRange, kStoreTypeCount> store_hours{};
   std::array<double, kStoreTypeCount> stock_probability{};
   double store_price_sigma = 0, offer_price_sigma = 0;
-  double home_jitter_m = 0;
+  double home_jitter_m = 0, home_store_radius_m = 0;
   std::array<double, kStoreTypeCount> store_type_share{};
   double taste_sigma = 0, customer_rate_sigma = 0, habit_hour_boost = 0, habit_hour_width = 1;
   int favourite_stores_min = 1, favourite_stores_max = 1;
