@@ -17,6 +17,7 @@
 #include "okada/brain/routing/problem.hpp"
 #include "okada/brain/routing/solution.hpp"
 #include "okada/brain/routing/solver.hpp"
+#include "pipeline_cmd.hpp"
 #include "policy_cmd.hpp"
 #include "recs_cmd.hpp"
 
@@ -32,6 +33,10 @@ Commands:
   eta          ETA (travel-time) model: eta trips|train|evaluate (synthetic trips, XGBoost training, errors)
   policy       train (LibTorch) or evaluate the learned routing policy: policy train|eval
   eval-recs    measure the recommenders (popularity, item-kNN, hybrid) offline on an interactions CSV
+  train        train a model, evaluate it against the champion, register it, promote it if better (recs)
+  evaluate     evaluate a registered version against the champion on fresh data
+  promote      make a registered version the champion (only if it beats the champion)
+  list         the model registry: versions, aliases, metrics, data windows, artifacts
 
 Run 'okada brain <command> --help' for a command's options.
 )";
@@ -222,6 +227,8 @@ int main(int argc, char** argv) {
   if (command == "eta") return okada::brain::eta_cmd::EtaCommand(argc, argv);
   if (command == "policy") return okada::brain::PolicyCommand(argc, argv);
   if (command == "eval-recs") return okada::brain::EvalRecsCommand(argc, argv);
+  if (command == "train" || command == "evaluate" || command == "promote" || command == "list")
+    return okada::brain::PipelineCommand(argc, argv);
   std::cerr << "okada brain: unknown command '" << command << "'\n\n" << kMainHelp;
   return 2;
 }

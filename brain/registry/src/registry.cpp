@@ -343,6 +343,23 @@ void Registry::SetAlias(const std::string& model, const std::string& alias, int 
   Store(s);
 }
 
+void Registry::UpdateComparison(const std::string& model, int version, const Metrics& metrics,
+                                const Metrics& champion_metrics, int compared_with) {
+  Lock lock(root_ / "registry.lock");
+  State s = Load();
+  auto it = s.models.find(model);
+  if (it == s.models.end()) throw std::invalid_argument("no model '" + model + "' in the registry");
+  for (ModelVersion& v : it->second.versions) {
+    if (v.version != version) continue;
+    v.metrics = metrics;
+    v.champion_metrics = champion_metrics;
+    v.compared_with = compared_with;
+    Store(s);
+    return;
+  }
+  throw std::invalid_argument("no version " + std::to_string(version) + " of '" + model + "'");
+}
+
 bool Registry::Verify(const ModelVersion& v) const {
   std::error_code ec;
   if (!fs::is_regular_file(ArtifactPath(v), ec)) return false;

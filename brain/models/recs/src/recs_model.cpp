@@ -1,6 +1,7 @@
 #include "okada/brain/recs/recs_model.hpp"
 
 #include <fstream>
+#include <limits>
 #include <sstream>
 #include <stdexcept>
 
@@ -8,7 +9,42 @@ namespace okada::brain::recs {
 namespace {
 constexpr std::string_view kMagic = "OKADA-RECS\n";
 constexpr std::uint32_t kFormat = 1;
+
+class Mapped final : public Scorer {
+ public:
+  Mapped(const RecsModel& m, const std::vector<std::string>& items) : m_(m), to_model_(items.size(), -1) {
+    for (std::size_t i = 0; i < items.size(); ++i)
+      if (auto x = m.Index(items[i])) to_model_[i] = *x;
+  }
+  const char* Name() const override { return "mapped"; }
+  void Score(const History& h, std::int64_t request_time, std::span<float> out) const override {
+    std::vector<std::uint32_t> items;
+    std::vector<float> value, events;
+    std::vector<std::int64_t> last;
+    for (std::size_t k = 0; k < h.Size(); ++k) {
+      if (h.items[k] >= to_model_.size() || to_model_[h.items[k]] < 0) continue;
+      items.push_back(static_cast<std::uint32_t>(to_model_[h.items[k]]));
+      value.push_back(h.value[k]);
+      events.push_back(h.events[k]);
+      last.push_back(h.last[k]);
+    }
+    std::vector<float> scores(m_.items.size());
+    m_.hybrid->Score(History{items, value, events, last}, request_time, scores);
+    for (std::size_t i = 0; i < out.size(); ++i)
+      out[i] = to_model_[i] < 0 ? -std::numeric_limits<float>::infinity() : scores[static_cast<std::size_t>(to_model_[i])];
+  }
+  void Save(BinaryWriter&) const override { throw std::logic_error("a mapped model is not saved"); }
+
+ private:
+  const RecsModel& m_;
+  std::vector<std::int64_t> to_model_;
+};
+
 }  // namespace
+
+std::unique_ptr<Scorer> ForCatalogue(const RecsModel& model, const std::vector<std::string>& items) {
+  return std::make_unique<Mapped>(model, items);
+}
 
 std::optional<std::uint32_t> RecsModel::Index(const std::string& item) const {
   auto it = index_.find(item);

@@ -73,4 +73,33 @@ Split MakeSplit(std::span<const Interaction> rows, Protocol protocol, std::uint6
   return s;
 }
 
+Split TimeSplit(std::span<const Interaction> rows, std::int64_t cutoff, std::int64_t eval_from) {
+  Split s;
+  std::vector<std::uint32_t> items;
+  std::size_t begin = 0;
+  while (begin < rows.size()) {
+    std::size_t end = begin;
+    while (end < rows.size() && rows[end].user == rows[begin].user) ++end;
+    items.clear();
+    std::int64_t first = 0;
+    for (std::size_t k = begin; k < end; ++k) {
+      const Interaction& r = rows[k];
+      if (r.time < cutoff) s.train.push_back(r);
+      if (r.time >= eval_from) {
+        if (items.empty()) first = r.time;  // rows are sorted by time within a user
+        items.push_back(r.item);
+      }
+    }
+    if (!items.empty()) {
+      std::sort(items.begin(), items.end());
+      items.erase(std::unique(items.begin(), items.end()), items.end());
+      s.users.push_back(rows[begin].user);
+      s.held_out.push_back(items);
+      s.request_time.push_back(first);
+    }
+    begin = end;
+  }
+  return s;
+}
+
 }  // namespace okada::brain::recs

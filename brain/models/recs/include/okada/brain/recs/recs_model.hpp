@@ -28,6 +28,10 @@ struct RecsModel {
   std::unordered_map<std::string, std::uint32_t> index_;
 };
 
+// `model` as a scorer over another catalogue (`items`, e.g. a newer dataset's): histories are mapped into the
+// model's items (unknown ones dropped) and items the model does not know score -infinity. `model` must outlive it.
+std::unique_ptr<Scorer> ForCatalogue(const RecsModel& model, const std::vector<std::string>& items);
+
 std::string SerializeRecsModel(const std::vector<std::string>& items, std::int64_t trained_until,
                                const HybridScorer& hybrid);
 // Throws std::runtime_error naming what is wrong for a file that is not a recommender model or is corrupt.

@@ -33,6 +33,11 @@ struct Split {
 // users with a single item. Deterministic for a seed.
 Split MakeSplit(std::span<const Interaction> rows, Protocol protocol, std::uint64_t seed);
 
+// A time-based holdout (the training pipeline): rows before `cutoff` train; every user with rows at or after
+// `eval_from` is evaluated on the distinct items of those rows, asked at their first such time. Rows in
+// [cutoff, eval_from) do neither (they are data the champion may have seen).
+Split TimeSplit(std::span<const Interaction> rows, std::int64_t cutoff, std::int64_t eval_from);
+
 // A small deterministic generator (splitmix64): the same numbers on every machine.
 class Rng {
  public:
