@@ -27,6 +27,7 @@
 #include "okada/core/log.hpp"
 #include "okada/core/pg/migrations.hpp"
 #include "sandbox_cmd.hpp"
+#include "seed_cmd.hpp"
 #include "services.hpp"
 #include "sim_cmd.hpp"
 
@@ -50,6 +51,7 @@ Commands:
   events     Event bus: 'okada events dlq list|replay', 'okada events replay --service S --since T'
   sandbox    Local stand-ins for outside parties: 'okada sandbox sms' (the SMS gateway)
   sim        Market simulator: 'okada sim export --out DIR' (CSV files), 'okada sim report' (HTML)
+  seed       Load a demo slice of the simulated market into a running platform through its API
 
 Run 'okada <command> --help' for a command's options.
 Configuration: built-in defaults < --config FILE (or OKADA_CONFIG) < OKADA_* environment variables.
@@ -280,6 +282,7 @@ int main(int argc, char** argv) {
   if (a.command == "keys") return Keys(argc, argv);
   if (a.command == "accounts") return Accounts(argc, argv);
   if (a.command == "events") return okada::app::RunEventsCommand(argc, argv, LoadConfig(a));
+  if (a.command == "seed") return okada::app::RunSeedCommand(argc, argv, LoadConfig(a));
   for (int i = 2; i < argc; ++i) {
     std::string arg = argv[i];
     if (arg == "--help" || arg == "-h")
