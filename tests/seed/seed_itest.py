@@ -1,0 +1,234 @@
+#!/usr/bin/env python3
+"""Integration test of `okada seed` (run by the test command through ctest, label integration).
+
+Starts a real `okada serve` on a fresh database of the test PostgreSQL (as tests/chaos/checkout_crash.py does),
+runs `okada seed` twice and checks through the public API that:
+  1. the merchants (the two named demo stores and the simulated ones), their single store and their catalogue,
+     the customers' home addresses and the approved riders exist exactly once after the second run;
+  2. the recent orders were placed by the first run and the second run placed none;
+  3. demo-logins.txt has mode 0600 and its passwords sign in (including the four accounts of scripts/seed-demo).
+
+Needs OKADA_PG_URL and OKADA_REDIS_URL (scripts/test exports them). Usage: seed_itest.py PATH_TO_OKADA
+"""
+import json
+import os
+import re
+import shutil
+import socket
+import stat
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+
+PSQL = os.path.join(os.environ.get("OKADA_PG_BIN", "/usr/lib/postgresql/15/bin"), "psql")
+MERCHANTS, CUSTOMERS, RIDERS, ORDERS = 12, 30, 10, 20  # the defaults
+NAMED = ["+237690000001", "+237690000002", "+237690000003", "+237690000004"]
+
+
+def fail(msg):
+    print("seed_itest: FAIL: " + msg, flush=True)
+    sys.exit(1)
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def psql(url, sql):
+    out = subprocess.run([PSQL, "-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", url, "-c", sql],
+                         capture_output=True, text=True, check=True)
+    return out.stdout.strip()
+
+
+def call(port, method, path, body=None, token=None, timeout=10):
+    data = None if body is None else json.dumps(body).encode()
+    req = urllib.request.Request("http://127.0.0.1:%d%s" % (port, path), data=data, method=method)
+    if data is not None:
+        req.add_header("Content-Type", "application/json")
+    if token:
+        req.add_header("Authorization", "Bearer " + token)
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as res:
+            return res.status, json.loads(res.read() or b"null")
+    except urllib.error.HTTPError as e:
+        raw = e.read()
+        try:
+            return e.code, json.loads(raw)
+        except ValueError:
+            return e.code, raw.decode(errors="replace")
+
+
+def list_all(port, path, token):
+    items, cursor = [], None
+    while True:
+        url = path + ("&" if "?" in path else "?") + "limit=100" + ("&cursor=" + cursor if cursor else "")
+        st, body = call(port, "GET", url, token=token)
+        if st != 200:
+            fail("GET %s: %s %s" % (path, st, body))
+        items += body["items"]
+        cursor = body.get("next_cursor")
+        if not cursor:
+            return items
+
+
+def main():
+    if len(sys.argv) != 2:
+        fail("usage: seed_itest.py PATH_TO_OKADA")
+    okada = sys.argv[1]
+    base = os.environ.get("OKADA_PG_URL")
+    if not base or not os.environ.get("OKADA_REDIS_URL"):
+        fail("OKADA_PG_URL and OKADA_REDIS_URL must be set (run through scripts/test)")
+    db = "seed_%d" % os.getpid()
+    admin_url = base.rsplit("/", 1)[0] + "/postgres"
+    db_url = base.rsplit("/", 1)[0] + "/" + db
+    psql(admin_url, "DROP DATABASE IF EXISTS %s" % db)
+    psql(admin_url, "CREATE DATABASE %s" % db)
+    state = tempfile.mkdtemp(prefix="okada-seed-")
+    port = free_port()
+    env = dict(os.environ)
+    env.update({
+        "OKADA_PG_URL": db_url, "OKADA_HTTP_PORT": str(port), "OKADA_STATE_DIR": state,
+        "OKADA_LOG_LEVEL": "warn", "OKADA_LOG_ACCESS": "false", "OKADA_HTTP_BODY_LIMIT": "6M",
+        "OKADA_AUTH_INSECURE_FAST_HASHING": "true", "OKADA_GATEWAY_SIGNIN_PER_MIN": "100000",
+        "OKADA_GATEWAY_GENERAL_RATE": "100000", "OKADA_GATEWAY_GENERAL_BURST": "100000",
+        "OKADA_SERVICES_REMOTE": "",
+    })
+    env.pop("OKADA_CONFIG", None)
+    server = None
+    try:
+        subprocess.run([okada, "migrate"], env=env, check=True, capture_output=True)
+        server = subprocess.Popen([okada, "serve"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for _ in range(300):
+            try:
+                if call(port, "GET", "/readyz", timeout=1)[0] == 200:
+                    break
+            except OSError:
+                pass
+            time.sleep(0.1)
+        else:
+            fail("okada serve did not become ready")
+
+        seed = [okada, "seed", "--city", "douala", "--days", "30", "--seed", "3", "--state-dir", state,
+                "--merchants", str(MERCHANTS), "--customers", str(CUSTOMERS), "--riders", str(RIDERS),
+                "--orders", str(ORDERS)]
+        outputs = []
+        for run in (1, 2):
+            t0 = time.time()
+            p = subprocess.run(seed, env=env, capture_output=True, text=True, timeout=240)
+            print("seed_itest: run %d took %.1f s" % (run, time.time() - t0), flush=True)
+            if p.returncode != 0:
+                fail("okada seed run %d exited %d:\n%s\n%s" % (run, p.returncode, p.stdout, p.stderr))
+            outputs.append(p.stdout)
+            if os.environ.get("SEED_ITEST_VERBOSE"):
+                print(p.stdout, flush=True)
+        done = [re.search(r"okada seed: done: (.*)", o) for o in outputs]
+        if not all(done):
+            fail("no 'done' line:\n" + "\n".join(outputs))
+        print("seed_itest: run 1: " + done[0].group(1), flush=True)
+        print("seed_itest: run 2: " + done[1].group(1), flush=True)
+        if done[1].group(1) != ("0 accounts, 0 merchants, 0 stores, 0 catalogue imports, 0 addresses, 0 riders, "
+                                "0 orders created"):
+            fail("the second run created something: " + done[1].group(1))
+        if "%d orders created" % ORDERS not in done[0].group(1):
+            fail("the first run did not place %d orders: %s" % (ORDERS, done[0].group(1)))
+
+        logins_file = os.path.join(state, "demo-logins.txt")
+        mode = stat.S_IMODE(os.stat(logins_file).st_mode)
+        if mode != 0o600:
+            fail("demo-logins.txt has mode %o, not 600" % mode)
+        logins = dict(re.findall(r"(\+237[0-9]{9}) / (\S+)\s*$", open(logins_file).read(), re.M))
+        expected_accounts = 4 + MERCHANTS + CUSTOMERS + RIDERS
+        if len(logins) != expected_accounts or not all(p in logins for p in NAMED):
+            fail("demo-logins.txt has %d logins (want %d with %s)" % (len(logins), expected_accounts, NAMED))
+
+        def signin(phone):
+            st, body = call(port, "POST", "/v1/auth/signin", {"phone": phone, "password": logins[phone]})
+            if st != 200:
+                fail("sign-in of %s with demo-logins.txt: %s %s" % (phone, st, body))
+            return body["access_token"], body["account"]
+
+        admin, account = signin(NAMED[0])
+        if account["role"] != "admin":
+            fail("+237690000001 is %s, not admin" % account["role"])
+
+        # 1. Merchants, stores and catalogues exist once.
+        merchants = list_all(port, "/v1/admin/merchants", admin)
+        phones = [m["contact_phone"] for m in merchants]
+        if len(merchants) != 2 + MERCHANTS or len(set(phones)) != len(phones):
+            fail("%d merchants (want %d, each once): %s" % (len(merchants), 2 + MERCHANTS, phones))
+        names = {m["business_name"] for m in merchants}
+        if not {"Marché Akwa", "Pharmacie du Wouri"} <= names:
+            fail("the named demo stores are missing: %s" % sorted(names))
+        categories = {m["category"] for m in merchants}
+        if len(categories) < 3:
+            fail("merchant types are not varied: %s" % categories)
+        products = 0
+        for m in merchants:
+            if m["status"] != "approved":
+                fail("%s is %s" % (m["business_name"], m["status"]))
+            stores = list_all(port, "/v1/merchants/%s/stores" % m["id"], admin)
+            if len(stores) != 1 or stores[0]["name"] != m["business_name"]:
+                fail("%s has stores %s" % (m["business_name"], [s["name"] for s in stores]))
+            inventory = list_all(port, "/v1/stores/%s/inventory" % stores[0]["id"], admin)
+            skus = [i["sku"] for i in inventory]
+            if not skus or len(set(skus)) != len(skus):
+                fail("%s: catalogue %s" % (m["business_name"], skus))
+            if any(i["price_xaf"] <= 0 for i in inventory):
+                fail("%s: a product without a price" % m["business_name"])
+            products += len(skus)
+        db_products = int(psql(db_url, "SELECT count(*) FROM products.products"))
+        if db_products != products:
+            fail("%d products in the database, %d listed" % (db_products, products))
+
+        # 2. Customers have one home address; the orders were placed once.
+        customers = [p for p in logins if p.startswith("+2376920")] + [NAMED[3]]
+        if len(customers) != CUSTOMERS + 1:
+            fail("customers in demo-logins.txt: %s" % customers)
+        for phone in customers:
+            token, account = signin(phone)
+            if account["role"] != "customer":
+                fail("%s is %s" % (phone, account["role"]))
+            st, body = call(port, "GET", "/v1/users/me/addresses", token=token)
+            if st != 200 or len(body["items"]) != 1:
+                fail("%s addresses: %s %s" % (phone, st, body))
+        orders = list_all(port, "/v1/orders", admin)
+        if len(orders) != ORDERS:
+            fail("%d orders (want %d)" % (len(orders), ORDERS))
+        if any(o["payment_method"] != "cash" or o["total_xaf"] <= 0 for o in orders):
+            fail("unexpected orders: %s" % orders)
+
+        # 3. Riders approved once, on shift.
+        riders = list_all(port, "/v1/admin/riders", admin)
+        if len(riders) != RIDERS or any(r["status"] != "approved" for r in riders):
+            fail("riders: %s" % [(r["user_id"], r["status"]) for r in riders])
+        for phone in [p for p in logins if p.startswith("+2376930")]:
+            token, account = signin(phone)
+            st, shift = call(port, "GET", "/v1/rider/shift", token=token)
+            if account["role"] != "rider" or st != 200 or not shift.get("online"):
+                fail("rider %s: %s %s %s" % (phone, account["role"], st, shift))
+        print("seed_itest: ok: %d merchants, %d products, %d customers, %d riders, %d orders, each once; "
+              "demo-logins.txt 0600" % (len(merchants), products, len(customers), len(riders), len(orders)),
+              flush=True)
+    finally:
+        if server and server.poll() is None:
+            server.terminate()
+            try:
+                server.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                server.kill()
+        try:
+            psql(admin_url, "DROP DATABASE IF EXISTS %s WITH (FORCE)" % db)
+        except subprocess.CalledProcessError:
+            pass
+        shutil.rmtree(state, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
