@@ -80,8 +80,8 @@ evaluation read 'okada sim export' CSV files until the platform has its own expo
   --customers C   simulated customers (default 30, at most 1000)
   --riders R      riders (default 10, at most 200)
   --orders K      recent orders to place (default 20, at most 500)
-The sign-in rate limit (gateway.signin_per_min, 30 per minute per address) paces the first run: about 80
-accounts sign up or in, so expect a minute or two of 'waiting for the rate limit' lines.
+A first run with the defaults makes about 80 sign-ups/sign-ins; a 429 from the gateway's rate limits
+(gateway.signin_per_min) is waited out (Retry-After) with a 'waiting for the rate limit' line.
 )";
 
 struct UsageError : std::runtime_error {
