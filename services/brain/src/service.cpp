@@ -3,17 +3,41 @@
 #include "okada/brain/service.hpp"
 
 #include "api/api.hpp"
+#include "events/events.hpp"
+#include "okada/brain/features/features.hpp"
 #include "okada/core/access/access.hpp"
 #include "okada/core/config.hpp"
+#include "okada/core/events/outbox.hpp"
 #include "okada/core/log.hpp"
 #include "okada/core/metrics.hpp"
 #include "okada/core/pg/migrations.hpp"
+#include "store/features.hpp"
 
 namespace okada::brain {
 
 std::vector<pg::Migration> Migrations();  // embedded from sql/migrations by okada_embed_migrations
 
 namespace {
+
+// The feature store's batch: every view as of the last whole interval, then each view's latest rows to Redis,
+// then rows past their keeping time. Idempotent, so several replicas running it do no harm.
+boost::asio::awaitable<void> Features(StatePtr s, Deadline d) {
+  const std::int64_t step = std::max<std::int64_t>(1, s->features_every.count() / 1000);
+  const std::int64_t now =
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  const std::int64_t as_of = now - now % step;
+  const std::int64_t rows = co_await store::ComputeViews(*s->db, as_of, d);
+  std::int64_t online = 0;
+  for (const features::View& v : features::Views()) {
+    const std::int64_t n = co_await store::Materialise(*s->db, s->redis->Local(), v, now, d);
+    online += n;
+  }
+  const std::int64_t pruned = co_await store::PruneFeatures(*s->db, now, s->features_keep_days, d);
+  log::Info("brain.features", {{"as_of", std::to_string(as_of)},
+                               {"rows", std::to_string(rows)},
+                               {"online", std::to_string(online)},
+                               {"pruned", std::to_string(pruned)}});
+}
 
 class BrainService : public Service {
  public:
@@ -24,6 +48,9 @@ class BrainService : public Service {
     const Config& c = ctx.config();
     auto state = std::make_shared<State>();
     state->db = &ctx.db();
+    state->redis = &ctx.redis();
+    state->features_every = c.GetDuration("brain.features_ms");
+    state->features_keep_days = static_cast<int>(c.GetInt("brain.features_keep_days"));
     state->service_token = access::LoadOrCreateServiceToken(ctx.state_dir());
     state->orders = ctx.FindTransport("orders", "dispatch knows only the no-go zones it is sent");
     state->travel = store::TravelModel::Load(c.GetString("brain.eta_model"));
@@ -49,6 +76,13 @@ class BrainService : public Service {
     state->cut_rounds = &m.GetCounter("okada_brain_dispatch_cut_total", "dispatch rounds cut short by their deadline");
     state->zone_failures = &m.GetCounter("okada_brain_zone_failures_total", "no-go zone reads from orders that failed");
     api::AddDispatchRoutes(ctx.router(), state);
+
+    StatePtr s = state;
+    okada::events::AddConsumer(
+        ctx, std::make_shared<okada::events::Consumer>(
+                 "brain", "brain", std::vector<std::string>{"order.placed", "listing.updated"},
+                 [](const okada::events::Event& e, pg::Transaction& tx) { return events::OnEvent(e, tx); }));
+    ctx.AddJob(Job{"brain.features", s->features_every, [s](Deadline d) { return Features(s, d); }});
   }
 };
 

@@ -10,6 +10,7 @@
 #include "domain/dispatch.hpp"
 #include "okada/core/metrics.hpp"
 #include "okada/core/pg/pg.hpp"
+#include "okada/core/redis/redis.hpp"
 #include "store/travel.hpp"
 
 namespace okada {
@@ -20,6 +21,9 @@ namespace okada::brain {
 
 struct State {
   pg::Database* db = nullptr;
+  redis::Redis* redis = nullptr;
+  std::chrono::milliseconds features_every{3600000};  ///< the feature store's batch interval
+  int features_keep_days = 180;
   ServiceTransport* orders = nullptr;  ///< no-go zones; null = only the zones a request carries
   std::string service_token;
   std::shared_ptr<const store::TravelModel> travel;

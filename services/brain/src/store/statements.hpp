@@ -1,5 +1,5 @@
 #pragma once
-// Every SQL statement of the brain service (schema `brain`, V001__brain.sql).
+// Every SQL statement of the brain service (schema `brain`: V001__brain.sql, V002__features.sql).
 #include "okada/core/pg/pg.hpp"
 
 namespace okada::brain::store {
@@ -10,5 +10,79 @@ inline const pg::Statement kRoundInsert{
     "brain.round_insert",
     "INSERT INTO brain.dispatch_rounds (riders, orders, assigned, unassigned, batched, lateness_s, complete, "
     "elapsed_ms, eta_model, plan) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb)"};
+
+
+// ---- The feature store (V002__features.sql). $1 as-of (unix seconds), $2 window (s), $3 short window (s). ----
+inline const pg::Statement kCustomerActivity{
+    "brain.fs_customer_activity",
+    "INSERT INTO brain.feature_rows (view, entity, as_of, vals) "
+    "SELECT 'customer_activity', customer_id::text, to_timestamp($1), jsonb_build_object("
+    "'orders_28d', count(DISTINCT order_id), 'items_28d', count(*), 'stores_28d', count(DISTINCT store_id), "
+    "'days_since_last_order', round((extract(epoch FROM to_timestamp($1) - max(at)) / 86400)::numeric, 3), "
+    "'home_zone', mode() WITHIN GROUP (ORDER BY zone)) "
+    "FROM brain.interactions WHERE at <= to_timestamp($1) AND at > to_timestamp($1) - make_interval(secs => $2) "
+    "GROUP BY customer_id "
+    "ON CONFLICT (view, entity, as_of) DO UPDATE SET vals = EXCLUDED.vals, computed_at = now()"};
+inline const pg::Statement kProductPopularity{
+    "brain.fs_product_popularity",
+    "INSERT INTO brain.feature_rows (view, entity, as_of, vals) "
+    "SELECT 'product_popularity', product_id::text, to_timestamp($1), jsonb_build_object("
+    "'orders_7d', count(*) FILTER (WHERE at > to_timestamp($1) - make_interval(secs => $3)), "
+    "'orders_28d', count(*), 'customers_28d', count(DISTINCT customer_id)) "
+    "FROM brain.interactions WHERE at <= to_timestamp($1) AND at > to_timestamp($1) - make_interval(secs => $2) "
+    "GROUP BY product_id "
+    "ON CONFLICT (view, entity, as_of) DO UPDATE SET vals = EXCLUDED.vals, computed_at = now()"};
+inline const pg::Statement kStoreActivity{
+    "brain.fs_store_activity",
+    "INSERT INTO brain.feature_rows (view, entity, as_of, vals) "
+    "SELECT 'store_activity', store_id::text, to_timestamp($1), jsonb_build_object("
+    "'orders_7d', count(DISTINCT order_id) FILTER (WHERE at > to_timestamp($1) - make_interval(secs => $3)), "
+    "'orders_28d', count(DISTINCT order_id), 'customers_28d', count(DISTINCT customer_id)) "
+    "FROM brain.interactions WHERE at <= to_timestamp($1) AND at > to_timestamp($1) - make_interval(secs => $2) "
+    "GROUP BY store_id "
+    "ON CONFLICT (view, entity, as_of) DO UPDATE SET vals = EXCLUDED.vals, computed_at = now()"};
+inline const pg::Statement kZoneDemand{
+    "brain.fs_zone_demand",
+    "INSERT INTO brain.feature_rows (view, entity, as_of, vals) "
+    "SELECT 'zone_demand', zone, to_timestamp($1), jsonb_build_object("
+    "'orders_7d', count(DISTINCT order_id) FILTER (WHERE at > to_timestamp($1) - make_interval(secs => $3)), "
+    "'orders_28d', count(DISTINCT order_id), 'customers_28d', count(DISTINCT customer_id)) "
+    "FROM brain.interactions WHERE zone IS NOT NULL AND at <= to_timestamp($1) "
+    "AND at > to_timestamp($1) - make_interval(secs => $2) GROUP BY zone "
+    "ON CONFLICT (view, entity, as_of) DO UPDATE SET vals = EXCLUDED.vals, computed_at = now()"};
+
+// $1 view, $2 entities (text[]), $3 label times (float8[], unix seconds), $4 ttl (s): one row per label, in order.
+inline const pg::Statement kPointInTime{
+    "brain.fs_point_in_time",
+    "SELECT f.vals::text AS vals FROM unnest($2::text[], $3::float8[]) WITH ORDINALITY AS l(entity, t, ord) "
+    "LEFT JOIN LATERAL (SELECT r.vals FROM brain.feature_rows r WHERE r.view = $1 AND r.entity = l.entity "
+    "AND r.as_of <= to_timestamp(l.t) AND r.as_of > to_timestamp(l.t) - make_interval(secs => $4) "
+    "ORDER BY r.as_of DESC LIMIT 1) f ON true ORDER BY l.ord"};
+
+// $1 view, $2 now (unix seconds), $3 ttl (s): each entity's latest usable row.
+inline const pg::Statement kLatestRows{
+    "brain.fs_latest_rows",
+    "SELECT DISTINCT ON (entity) entity, extract(epoch FROM as_of)::float8 AS as_of, vals::text AS vals "
+    "FROM brain.feature_rows WHERE view = $1 AND as_of <= to_timestamp($2) "
+    "AND as_of > to_timestamp($2) - make_interval(secs => $3) ORDER BY entity, as_of DESC"};
+
+// $1 now (unix seconds), $2 days kept.
+inline const pg::Statement kFeaturePrune{
+    "brain.fs_prune", "DELETE FROM brain.feature_rows WHERE as_of < to_timestamp($1) - make_interval(days => $2)"};
+
+// ---- What feeds it (events). ----
+// $1 order id, $2 product ids (uuid[] text), $3 customer, $4 store, $5 zone (nullable), $6 at (RFC 3339)
+inline const pg::Statement kInteractionsInsert{
+    "brain.interactions_insert",
+    "INSERT INTO brain.interactions (order_id, product_id, customer_id, store_id, zone, at) "
+    "SELECT $1, p, $3::uuid, $4::uuid, $5, $6::timestamptz FROM unnest($2::uuid[]) AS p "
+    "ON CONFLICT (order_id, product_id) DO NOTHING"};
+// $1 store, $2 product, $3 price, $4 available, $5 at (RFC 3339): the newest event wins.
+inline const pg::Statement kListingUpsert{
+    "brain.listing_upsert",
+    "INSERT INTO brain.listings (store_id, product_id, price_xaf, available, updated_at) "
+    "VALUES ($1::uuid, $2::uuid, $3, $4, $5::timestamptz) ON CONFLICT (store_id, product_id) DO UPDATE SET "
+    "price_xaf = EXCLUDED.price_xaf, available = EXCLUDED.available, updated_at = EXCLUDED.updated_at "
+    "WHERE brain.listings.updated_at <= EXCLUDED.updated_at"};
 
 }  // namespace okada::brain::store
