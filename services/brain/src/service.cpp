@@ -11,7 +11,9 @@
 #include "okada/core/log.hpp"
 #include "okada/core/metrics.hpp"
 #include "okada/core/pg/migrations.hpp"
+#include "okada/users/client.hpp"
 #include "store/features.hpp"
+#include "store/recs.hpp"
 
 namespace okada::brain {
 
@@ -37,6 +39,23 @@ boost::asio::awaitable<void> Features(StatePtr s, Deadline d) {
                                {"rows", std::to_string(rows)},
                                {"online", std::to_string(online)},
                                {"pruned", std::to_string(pruned)}});
+}
+
+// Recommendation serving's background: the registry re-read when it changes, what is on sale, the prediction log.
+boost::asio::awaitable<void> RecsModels(StatePtr s, Deadline d) {
+  const std::string changed = s->recs->ReloadModels();
+  if (!changed.empty()) log::Info("brain.recs_models", {{"loaded", changed}});
+  co_await s->recs->RefreshCatalogue(*s->db, d);
+}
+
+boost::asio::awaitable<void> RecsLog(StatePtr s, Deadline d) {
+  std::vector<store::Prediction> batch = s->recs->TakeLog();
+  if (batch.empty()) co_return;
+  try {
+    co_await store::FlushPredictions(*s->db, std::move(batch), d);
+  } catch (const std::exception& e) {
+    log::Warn("brain.predictions_not_logged", {{"error", e.what()}});  // the answers were served; the log is lossy
+  }
 }
 
 class BrainService : public Service {
@@ -77,12 +96,28 @@ class BrainService : public Service {
     state->zone_failures = &m.GetCounter("okada_brain_zone_failures_total", "no-go zone reads from orders that failed");
     api::AddDispatchRoutes(ctx.router(), state);
 
+    std::string registry = c.GetString("brain.registry_dir");
+    if (registry.empty()) registry = (ctx.state_dir() / "brain" / "registry").string();
+    state->recs = std::make_shared<store::RecsStore>(registry);
+    state->users = std::make_shared<users::Client>(ctx.FindTransport("users", "recommendations skip the store checks"),
+                                                   state->service_token);
+    state->recs_challenger_percent = static_cast<int>(c.GetInt("brain.recs_challenger_percent"));
+    state->recs_seconds = &m.GetHistogram("okada_brain_recs_seconds", "time to answer a recommendation request");
+    state->recs_fallbacks =
+        &m.GetCounter("okada_brain_recs_fallback_total", "recommendations answered by popularity (no model)");
+    const std::string loaded = state->recs->ReloadModels();
+    log::Info("brain.recs_models", {{"registry", registry}, {"loaded", loaded.empty() ? "none" : loaded}});
+    api::AddRecsRoutes(ctx.router(), state);
+
     StatePtr s = state;
     okada::events::AddConsumer(
         ctx, std::make_shared<okada::events::Consumer>(
                  "brain", "brain", std::vector<std::string>{"order.placed", "listing.updated"},
                  [](const okada::events::Event& e, pg::Transaction& tx) { return events::OnEvent(e, tx); }));
     ctx.AddJob(Job{"brain.features", s->features_every, [s](Deadline d) { return Features(s, d); }});
+    ctx.AddJob(
+        Job{"brain.recs_models", c.GetDuration("brain.recs_refresh_ms"), [s](Deadline d) { return RecsModels(s, d); }});
+    ctx.AddJob(Job{"brain.predictions", std::chrono::seconds(1), [s](Deadline d) { return RecsLog(s, d); }});
   }
 };
 

@@ -6,5 +6,6 @@
 namespace okada::brain::api {
 
 void AddDispatchRoutes(http::Router& router, StatePtr s);  // dispatch.cpp
+void AddRecsRoutes(http::Router& router, StatePtr s);      // recs.cpp
 
 }  // namespace okada::brain::api

@@ -16,6 +16,12 @@
 namespace okada {
 class ServiceTransport;
 }  // namespace okada
+namespace okada::users {
+class Client;
+}  // namespace okada::users
+namespace okada::brain::store {
+class RecsStore;
+}  // namespace okada::brain::store
 
 namespace okada::brain {
 
@@ -35,6 +41,13 @@ struct State {
   mutable std::mutex zones_mu;
   mutable std::shared_ptr<const std::vector<dispatch::Ring>> zones;
   mutable std::chrono::steady_clock::time_point zones_loaded{};
+
+  // Recommendations: the models, what is on sale, the prediction log (store/recs.hpp); store facts from users.
+  std::shared_ptr<store::RecsStore> recs;
+  std::shared_ptr<users::Client> users;
+  int recs_challenger_percent = 10;
+  Histogram* recs_seconds = nullptr;
+  Counter* recs_fallbacks = nullptr;
 
   Histogram* dispatch_seconds = nullptr;
   Counter* dispatched_orders = nullptr;

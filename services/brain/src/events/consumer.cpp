@@ -32,7 +32,7 @@ asio::awaitable<void> OnEvent(const okada::events::Event& event, pg::Transaction
   boost::system::error_code ec;
   parsed = json::parse(event.payload, ec);
   if (ec || !parsed.is_object()) {
-    log::Warn("brain.event_unreadable", {{"type", event.type}, {"id", event.id}});
+    log::Warn("brain_unreadable_event", {{"type", event.type}, {"id", event.id}});
     co_return;  // a malformed payload would fail forever: note it and move on
   }
   const json::object& o = parsed.get_object();

@@ -85,4 +85,30 @@ inline const pg::Statement kListingUpsert{
     "price_xaf = EXCLUDED.price_xaf, available = EXCLUDED.available, updated_at = EXCLUDED.updated_at "
     "WHERE brain.listings.updated_at <= EXCLUDED.updated_at"};
 
+
+// ---- Recommendation serving (V003__predictions.sql). ----
+inline const pg::Statement kOnSale{
+    "brain.recs_on_sale",
+    "SELECT product_id::text AS product_id, store_id::text AS store_id, price_xaf FROM brain.listings "
+    "WHERE available"};
+inline const pg::Statement kPopular{
+    "brain.recs_popular",
+    "SELECT product_id::text AS product_id, count(*)::float8 AS n FROM brain.interactions "
+    "WHERE at > now() - interval '28 days' GROUP BY product_id ORDER BY n DESC, product_id LIMIT 2000"};
+// $1 customer
+inline const pg::Statement kHistory{
+    "brain.recs_history",
+    "SELECT product_id::text AS product_id, count(*)::float8 AS n, extract(epoch FROM max(at))::float8 AS last "
+    "FROM brain.interactions WHERE customer_id = $1::uuid AND at > now() - interval '365 days' "
+    "GROUP BY product_id"};
+// Parallel arrays: $1 at (float8[] unix ms), $2 endpoint, $3 customer (text[], '' = none), $4 version (int[]),
+// $5 variant, $6 items (one comma-joined text per row), $7 latency (int[])
+inline const pg::Statement kPredictionsInsert{
+    "brain.predictions_insert",
+    "INSERT INTO brain.predictions (at, endpoint, customer_id, model, version, variant, items, latency_us) "
+    "SELECT to_timestamp(a / 1000.0), e, nullif(c, '')::uuid, 'recs', v, w, "
+    "CASE WHEN i = '' THEN '{}'::text[] ELSE string_to_array(i, ',') END, l "
+    "FROM unnest($1::float8[], $2::text[], $3::text[], $4::int[], $5::text[], $6::text[], $7::int[]) "
+    "AS t(a, e, c, v, w, i, l)"};
+
 }  // namespace okada::brain::store

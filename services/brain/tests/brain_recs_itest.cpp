@@ -1,0 +1,223 @@
+// Recommendation serving in a running platform: products listed by a merchant reach the brain through
+// listing.updated, orders through order.placed; without a model popularity answers; a model promoted in the
+// registry is picked up and answers (champion, and the challenger for a stable share of customers); cart and
+// similar-item recommendations leave out what they are about; every answer is logged with its model version;
+// bad requests get problem+json, not a crash.
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+#include <chrono>
+#include <filesystem>
+#include <thread>
+
+#include "okada/brain/recs/recs_model.hpp"
+#include "okada/brain/registry/registry.hpp"
+#include "platform.hpp"
+#include "support/test_support.hpp"
+
+namespace okada::test {
+namespace {
+
+namespace json = boost::json;
+namespace recs = okada::brain::recs;
+namespace registry = okada::brain::registry;
+using namespace std::chrono_literals;
+
+bool Eventually(const std::function<bool()>& f, std::chrono::milliseconds timeout = 20s) {
+  const auto until = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < until) {
+    if (f()) return true;
+    std::this_thread::sleep_for(100ms);
+  }
+  return f();
+}
+
+std::int64_t Count(const std::string& db, const std::string& sql) { return std::stoll(Psql(db, sql).at(0)); }
+
+std::vector<std::string> Ids(const std::string& body) {
+  std::vector<std::string> out;
+  const json::value parsed = json::parse(body);
+  for (const json::value& v : parsed.at("items").as_array()) out.emplace_back(v.at("product_id").as_string());
+  return out;
+}
+
+std::string Variant(const std::string& body) {
+  const json::value parsed = json::parse(body);
+  return std::string(parsed.at("model").at("variant").as_string());
+}
+
+// A model over the platform's product ids: customers who buy plantain buy rice; beer goes with soya.
+void PromoteModel(const std::filesystem::path& registry_dir, const std::vector<std::string>& products, bool promote) {
+  recs::Dataset d;
+  d.items = products;  // plantain, rice, beer, soya, savon
+  for (std::uint32_t u = 0; u < 200; ++u) {
+    d.users.push_back("u" + std::to_string(u));
+    for (int visit = 0; visit < 4; ++visit) {
+      const std::int64_t t = 1767225600 + 86400LL * (visit * 7 + static_cast<int>(u % 7));
+      if (u % 2 == 0) {
+        d.rows.push_back({u, 0, t, 1});
+        d.rows.push_back({u, 1, t, 1});
+      } else {
+        d.rows.push_back({u, 2, t, 1});
+        d.rows.push_back({u, 3, t, 1});
+      }
+      if (u % 10 == 0) d.rows.push_back({u, 4, t, 1});
+    }
+  }
+  recs::MergeAndSort(d.rows);
+  recs::EvalOptions o;
+  o.repeat = true;
+  o.als_factors = 4;
+  o.als_iterations = 3;
+  recs::BlendChoice choice = recs::LearnBlend(d.rows, d.users.size(), d.items.size(), o);
+  const recs::TrainData train = recs::BuildTrainData(d.rows, d.users.size(), d.items.size());
+  const auto hybrid = recs::BuildHybrid(d.rows, train, o, choice);
+  std::filesystem::create_directories(registry_dir);
+  const std::filesystem::path file = registry_dir.string() + "-model.okrecs";
+  recs::SaveRecsModel(file.string(), d.items, train.latest, *hybrid);
+  registry::Registry r(registry_dir);
+  registry::ModelVersion v;
+  v.model = "recs";
+  v.primary_metric = "ndcg@10";
+  v.metrics = {{"ndcg@10", promote ? 0.5 : 0.4}};
+  if (auto c = r.ByAlias("recs", "champion")) {
+    v.compared_with = c->version;
+    v.champion_metrics = {{"ndcg@10", 0.45}};
+  }
+  const registry::ModelVersion registered = r.Register(v, file);
+  if (promote) ASSERT_TRUE(r.Promote("recs", registered.version).promote);
+  std::filesystem::remove(file);
+}
+
+TEST(BrainRecsTest, ServesPopularityThenTheChampionAndChallengerWithinTheRules) {
+  PlatformOptions po;
+  po.config = {{"brain.recs_refresh_ms", "300"}, {"brain.recs_challenger_percent", "50"}};
+  Platform p("brain_recs", po);
+  const std::string db = p.db_url();
+  auto m = p.NewMerchant("Marché Mboppi");
+  const std::vector<std::string> products = {
+      p.NewListedProduct(m, "Plantain (régime)", 2500, 50), p.NewListedProduct(m, "Riz parfumé 5 kg", 6000, 50),
+      p.NewListedProduct(m, "Bière 33 Export 65 cl", 700, 50), p.NewListedProduct(m, "Soya (brochettes)", 1000, 50),
+      p.NewListedProduct(m, "Savon de Marseille", 400, 50)};
+  ASSERT_TRUE(Eventually([&] { return Count(db, "SELECT count(*) FROM brain.listings WHERE available") == 5; }))
+      << "listing.updated did not reach the brain";
+
+  // Three customers buy plantain (one with rice, one with beer): order.placed → brain.interactions.
+  int key = 0;
+  const auto order = [&](Platform::Account& c, std::vector<int> items) {
+    for (int i : items)
+      ASSERT_EQ(
+          p.CallAs(c.access_token, "PUT", "/v1/carts/" + m.store + "/lines/" + products[i], R"({"qty":1})").status,
+          200);
+    const std::string body = R"({"store_id":")" + m.store +
+                             R"(","payment_method":"cash","delivery":{"location":{"lat":4.0530,"lon":9.6970}}})";
+    auto res = p.CallAs(c.access_token, "POST", "/v1/checkout", body,
+                        {{"Idempotency-Key", "recs-" + std::to_string(++key) + "-" + c.id}});
+    ASSERT_EQ(res.status, 201) << res.body;
+  };
+  Platform::Account a = p.SignUp(), b = p.SignUp(), c = p.SignUp(), newcomer = p.SignUp();
+  order(a, {0, 1});
+  order(b, {0});
+  order(c, {0, 2});
+  ASSERT_TRUE(Eventually([&] { return Count(db, "SELECT count(*) FROM brain.interactions") == 5; }))
+      << "order.placed did not reach the brain";
+
+  // No model yet: popularity (plantain first), for a newcomer too.
+  HttpResult home;
+  ASSERT_TRUE(Eventually([&] {
+    home = p.CallAs(newcomer.access_token, "GET", "/v1/brain/recs/home?limit=3");
+    return home.status == 200 && !Ids(home.body).empty();
+  })) << home.status
+      << " " << home.body;
+  EXPECT_EQ(Variant(home.body), "fallback");
+  EXPECT_EQ(Ids(home.body).front(), products[0]);
+  EXPECT_LE(Ids(home.body).size(), 3u);
+  const json::value first = json::parse(home.body);
+  EXPECT_EQ(first.at("items").as_array()[0].at("price_xaf").as_int64(), 2500);
+  // Buy again: a's own products.
+  auto again = p.CallAs(a.access_token, "GET", "/v1/brain/recs/buy-again");
+  ASSERT_EQ(again.status, 200) << again.body;
+  auto mine = Ids(again.body);
+  std::sort(mine.begin(), mine.end());
+  std::vector<std::string> bought = {products[0], products[1]};
+  std::sort(bought.begin(), bought.end());
+  EXPECT_EQ(mine, bought);
+  // Far away (Yaoundé): the Douala store does not deliver there.
+  auto far = p.CallAs(newcomer.access_token, "GET", "/v1/brain/recs/home?lat=3.8480&lon=11.5021");
+  ASSERT_EQ(far.status, 200);
+  EXPECT_TRUE(Ids(far.body).empty()) << far.body;
+
+  // A champion in the registry is picked up and answers.
+  const std::filesystem::path reg = p.state_dir() / "brain" / "registry";
+  PromoteModel(reg, products, true);
+  ASSERT_TRUE(Eventually([&] {
+    home = p.CallAs(b.access_token, "GET", "/v1/brain/recs/home?limit=5");
+    return home.status == 200 && Variant(home.body) != "fallback";
+  })) << home.body;
+  const json::value served = json::parse(home.body);
+  EXPECT_EQ(served.at("model").at("version").as_int64(), 1);
+  // Plantain's companion is rice: first in the cart suggestions, and the cart's own product is left out.
+  auto cart = p.CallAs(b.access_token, "POST", "/v1/brain/recs/bought-together",
+                       R"({"product_ids":[")" + products[0] + R"("]})");
+  ASSERT_EQ(cart.status, 200) << cart.body;
+  ASSERT_FALSE(Ids(cart.body).empty());
+  EXPECT_EQ(Ids(cart.body).front(), products[1]) << cart.body;
+  for (const auto& id : Ids(cart.body)) EXPECT_NE(id, products[0]);
+  auto similar = p.CallAs(b.access_token, "GET", "/v1/brain/recs/similar/" + products[2]);
+  ASSERT_EQ(similar.status, 200) << similar.body;
+  ASSERT_FALSE(Ids(similar.body).empty());
+  EXPECT_EQ(Ids(similar.body).front(), products[3]) << "beer goes with soya";
+  for (const auto& id : Ids(similar.body)) EXPECT_NE(id, products[2]);
+
+  // A challenger: half of the customers (a stable hash) get it, the others the champion; admins can ask for
+  // any customer.
+  PromoteModel(reg, products, false);
+  Platform::Account admin = p.SignUp();
+  const std::string admin_token = p.Promote(admin, "admin");
+  int challenger = 0, champion = 0;
+  ASSERT_TRUE(Eventually([&] {
+    auto r = p.CallAs(admin_token, "GET", "/v1/brain/recs/home?customer_id=" + a.id);
+    challenger = champion = 0;
+    for (int i = 0; i < 40; ++i) {
+      char id[40];
+      std::snprintf(id, sizeof id, "0193a5c2-9b33-7e50-9c73-%012d", i);
+      auto x = p.CallAs(admin_token, "GET", std::string("/v1/brain/recs/home?customer_id=") + id);
+      if (x.status != 200) return false;
+      const std::string v = Variant(x.body);
+      challenger += v == "challenger";
+      champion += v == "champion";
+      if (v == "challenger") {
+        auto again2 = p.CallAs(admin_token, "GET", std::string("/v1/brain/recs/home?customer_id=") + id);
+        if (Variant(again2.body) != "challenger") return false;  // stable per customer
+      }
+    }
+    return challenger > 0;
+  }));
+  EXPECT_GT(challenger, 5);
+  EXPECT_GT(champion, 5);
+
+  // Every answer is logged with its model version.
+  ASSERT_TRUE(Eventually([&] {
+    return Count(db, "SELECT count(*) FROM brain.predictions WHERE variant = 'champion' AND version = 1") > 0 &&
+           Count(db, "SELECT count(*) FROM brain.predictions WHERE variant = 'fallback' AND version = 0") > 0 &&
+           Count(db, "SELECT count(*) FROM brain.predictions WHERE variant = 'challenger' AND version = 2") > 0;
+  }));
+
+  // Bad requests: problem+json with field errors, never a crash; riders and strangers are refused.
+  auto bad = p.CallAs(a.access_token, "GET", "/v1/brain/recs/home?limit=ten&lat=4.05");
+  EXPECT_EQ(bad.status, 422) << bad.body;
+  EXPECT_NE(bad.body.find("\"limit\""), std::string::npos) << bad.body;
+  EXPECT_NE(bad.body.find("\"lon\""), std::string::npos) << bad.body;
+  EXPECT_EQ(p.CallAs(a.access_token, "POST", "/v1/brain/recs/bought-together", R"({"product_ids":[]})").status, 422);
+  EXPECT_EQ(p.CallAs(a.access_token, "POST", "/v1/brain/recs/bought-together", R"({"product_ids":["x"]})").status, 422);
+  EXPECT_EQ(p.CallAs(a.access_token, "POST", "/v1/brain/recs/bought-together", "{oops").status, 400);
+  EXPECT_EQ(p.CallAs(a.access_token, "GET", "/v1/brain/recs/similar/not-a-product").status, 404);
+  EXPECT_EQ(p.Call("GET", "/v1/brain/recs/home").status, 401);
+  Platform::Account rider = p.SignUp();
+  const std::string rider_token = p.Promote(rider, "rider");
+  EXPECT_EQ(p.CallAs(rider_token, "GET", "/v1/brain/recs/home").status, 403);
+  EXPECT_NE(p.Call("GET", "/metrics").body.find("okada_brain_recs_seconds"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace okada::test
