@@ -276,6 +276,27 @@ TEST_F(ProductsTest, CsvImportKeepsGoodRowsAndNamesBadOnes) {
                       "p.merchant_id = '" +
                           m.id + "'");
   EXPECT_EQ(listing.at(0), "999,7");
+  // Imported rows publish what a single create or listing change publishes, in the same transaction.
+  const std::string sku42 =
+      "(SELECT id::text FROM products.products WHERE sku = 'SKU-42' AND merchant_id = '" + m.id + "')";
+  EXPECT_EQ(Psql(p().db_url(),
+                 "SELECT string_agg(type, ',' ORDER BY created_at, type) FROM products.outbox WHERE "
+                 "payload->>'product_id' = " +
+                     sku42)
+                .at(0),
+            "listing.updated,product.created,listing.updated,product.updated");
+  EXPECT_EQ(Psql(p().db_url(),
+                 "SELECT payload->>'price_xaf' FROM products.outbox WHERE type = 'listing.updated' AND "
+                 "payload->>'product_id' = " +
+                     sku42 + " ORDER BY created_at DESC LIMIT 1")
+                .at(0),
+            "999");
+  EXPECT_EQ(Psql(p().db_url(),
+                 "SELECT count(*) FROM products.outbox WHERE type = 'listing.updated' AND "
+                 "payload->>'merchant_id' = '" +
+                     m.id + "'")
+                .at(0),
+            std::to_string(kRows - 2 + 1));
 
   // Whole-file problems.
   auto header = p().CallAs(m.token, "POST", "/v1/merchants/" + m.id + "/products/import", "sku,colour\nA,red\n",

@@ -9,6 +9,7 @@
 #include "api/handlers.hpp"
 #include "api/product_input.hpp"
 #include "domain/rules.hpp"
+#include "events/events.hpp"
 #include "okada/core/crypto/random.hpp"
 #include "okada/core/log.hpp"
 #include "store/cache.hpp"
@@ -177,7 +178,23 @@ asio::awaitable<http::Response> Import(StatePtr s, http::Request& req) {
     std::optional<domain::RowError> refused;
     pg::Result r;
     try {
-      r = co_await s->db->Local().ExecuteParams(req.deadline(), store::kProductUpsert, std::move(params));
+      // The row and its events (product.created|updated, listing.updated) commit together, as a single create
+      // or listing change does: consumers (search popularity, the brain) see imported products too.
+      pg::Transaction tx = co_await s->db->Begin(req.deadline());
+      r = co_await tx.ExecuteParams(store::kProductUpsert, std::move(params));
+      const pg::Row written = r.front();
+      const std::string product_id = written.Get<std::string>("product_id");
+      const std::string product_event = written.Get<bool>("created") ? "product.created" : "product.updated";
+      const std::string product_payload = events::ProductPayload(product_id, merchant_id);
+      co_await s->outbox->Append(tx, product_event, product_payload);
+      if (row.store_id && written.Get<std::int64_t>("listings") > 0) {
+        const std::string listing_event = "listing.updated";
+        const std::string listing_payload =
+            events::ListingPayload(*row.store_id, product_id, merchant_id, written.Get<std::int64_t>("price_xaf"),
+                                   written.Get<bool>("available"));
+        co_await s->outbox->Append(tx, listing_event, listing_payload);
+      }
+      co_await tx.Commit();
     } catch (const pg::QueryError& e) {
       if (e.sqlstate().rfind("23", 0) != 0) throw;  // not a constraint of this row: the import stops
       refused = Refused(row.row, e, row.store_id.has_value());

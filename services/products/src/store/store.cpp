@@ -88,8 +88,10 @@ const pg::Statement kProductUpsert{
     "products.listings z WHERE z.store_id = $16::uuid AND z.product_id = p.id)), COALESCE($19::bool, true), "
     "COALESCE($18::int, 0), COALESCE($20::int, 5) FROM p WHERE $16::uuid IS NOT NULL ON CONFLICT (store_id, "
     "product_id) DO UPDATE SET price_xaf = EXCLUDED.price_xaf, available = COALESCE($19::bool, y.available), "
-    "low_stock_threshold = COALESCE($20::int, y.low_stock_threshold), updated_at = now() RETURNING 1) "
-    "SELECT p.id::text AS product_id, p.created, (SELECT count(*) FROM l)::int8 AS listings FROM p"};
+    "low_stock_threshold = COALESCE($20::int, y.low_stock_threshold), updated_at = now() "
+    "RETURNING y.price_xaf, y.available) "
+    "SELECT p.id::text AS product_id, p.created, (SELECT count(*) FROM l)::int8 AS listings, "
+    "(SELECT price_xaf FROM l) AS price_xaf, (SELECT available FROM l) AS available FROM p"};
 
 ProductRow ToProduct(const pg::Row& row) {
   ProductRow p;
