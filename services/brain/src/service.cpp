@@ -117,7 +117,7 @@ class BrainService : public Service {
     ctx.AddJob(Job{"brain.features", s->features_every, [s](Deadline d) { return Features(s, d); }});
     ctx.AddJob(
         Job{"brain.recs_models", c.GetDuration("brain.recs_refresh_ms"), [s](Deadline d) { return RecsModels(s, d); }});
-    ctx.AddJob(Job{"brain.predictions", std::chrono::seconds(1), [s](Deadline d) { return RecsLog(s, d); }});
+    ctx.AddJob(Job{"brain.predictions", std::chrono::milliseconds(100), [s](Deadline d) { return RecsLog(s, d); }});
   }
 };
 
