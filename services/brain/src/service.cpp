@@ -13,6 +13,7 @@
 #include "okada/core/pg/migrations.hpp"
 #include "okada/users/client.hpp"
 #include "store/features.hpp"
+#include "store/monitoring.hpp"
 #include "store/recs.hpp"
 
 namespace okada::brain {
@@ -35,6 +36,27 @@ boost::asio::awaitable<void> Features(StatePtr s, Deadline d) {
     online += n;
   }
   const std::int64_t pruned = co_await store::PruneFeatures(*s->db, now, s->features_keep_days, d);
+  // Monitoring: each view's latest rows against a week earlier; recommendation outcomes.
+  const std::int64_t week = 7 * 86400;
+  std::vector<store::ViewDrift> drift = co_await store::FeatureDrift(*s->db, now, week, d);
+  for (const store::ViewDrift& v : drift) {
+    s->figures->Set("share:" + v.view, v.drift.drift_share);
+    for (const monitoring::FeatureDrift& f : v.drift.features) {
+      s->figures->Set("psi:" + v.view + "." + f.feature, f.psi);
+      s->figures->Set("level:" + v.view + "." + f.feature, static_cast<double>(f.level));
+      if (f.level == monitoring::Level::kAlert)
+        log::Warn("brain.feature_drift", {{"view", v.view},
+                                          {"feature", f.feature},
+                                          {"psi", std::to_string(f.psi)},
+                                          {"p_value", std::to_string(f.p_value)}});
+    }
+  }
+  std::vector<store::RecsAccuracy> outcomes = co_await store::RecsOutcomes(*s->db, d);
+  for (const store::RecsAccuracy& a : outcomes) {
+    s->figures->Set("served:" + a.variant, static_cast<double>(a.served));
+    s->figures->Set("conversion:" + a.variant,
+                    a.served > 0 ? static_cast<double>(a.converted) / static_cast<double>(a.served) : 0.0);
+  }
   log::Info("brain.features", {{"as_of", std::to_string(as_of)},
                                {"rows", std::to_string(rows)},
                                {"online", std::to_string(online)},
@@ -109,11 +131,37 @@ class BrainService : public Service {
     log::Info("brain.recs_models", {{"registry", registry}, {"loaded", loaded.empty() ? "none" : loaded}});
     api::AddRecsRoutes(ctx.router(), state);
 
+    // Monitoring gauges, computed by the brain.features job (store/monitoring.cpp; alert rules in
+    // deploy/prometheus/brain.rules.yml).
+    state->figures = std::make_shared<store::MonitoringFigures>();
+    std::shared_ptr<store::MonitoringFigures> fig = state->figures;
+    for (const features::View& v : features::Views()) {
+      m.AddCallbackGauge("okada_brain_feature_drift_share", "share of a view's features at the alert level",
+                         {{"view", v.name}}, [fig, key = "share:" + v.name] { return fig->Get(key); });
+      for (const features::Feature& f : v.features) {
+        const std::string id = v.name + "." + f.name;
+        m.AddCallbackGauge("okada_brain_feature_psi", "population stability index, latest rows vs a week earlier",
+                           {{"view", v.name}, {"feature", f.name}}, [fig, key = "psi:" + id] { return fig->Get(key); });
+        m.AddCallbackGauge("okada_brain_feature_drift_level", "0 ok, 1 warn (PSI >= 0.1), 2 alert",
+                           {{"view", v.name}, {"feature", f.name}},
+                           [fig, key = "level:" + id] { return fig->Get(key); });
+      }
+    }
+    for (const char* variant : {"champion", "challenger", "fallback"}) {
+      m.AddCallbackGauge(
+          "okada_brain_recs_conversion", "share of home feeds (7 days) followed by a purchase of a recommended product",
+          {{"variant", variant}}, [fig, key = std::string("conversion:") + variant] { return fig->Get(key); });
+      m.AddCallbackGauge("okada_brain_recs_served_7d", "home feeds served in the last 7 days (newest 20,000)",
+                         {{"variant", variant}},
+                         [fig, key = std::string("served:") + variant] { return fig->Get(key); });
+    }
+
     StatePtr s = state;
     okada::events::AddConsumer(
         ctx, std::make_shared<okada::events::Consumer>(
                  "brain", "brain", std::vector<std::string>{"order.placed", "listing.updated"},
-                 [](const okada::events::Event& e, pg::Transaction& tx) { return events::OnEvent(e, tx); }));
+                 [](const okada::events::Event& e, pg::Transaction& tx) { return events::OnEvent(e, tx); },
+                 okada::events::ConsumerOptions{.batch = 500}));  // catches up quickly after a deployment
     ctx.AddJob(Job{"brain.features", s->features_every, [s](Deadline d) { return Features(s, d); }});
     ctx.AddJob(
         Job{"brain.recs_models", c.GetDuration("brain.recs_refresh_ms"), [s](Deadline d) { return RecsModels(s, d); }});

@@ -15,6 +15,7 @@
 #include "okada/core/pg/pg.hpp"
 #include "okada/core/redis/redis.hpp"
 #include "store/features.hpp"
+#include "store/monitoring.hpp"
 #include "support/test_support.hpp"
 
 namespace okada::brain {
@@ -196,6 +197,61 @@ TEST_F(FeatureStoreTest, ListingsKeepTheNewestEvent) {
   bad.type = "order.placed";
   bad.payload = "{not json";
   EXPECT_NO_THROW(test::Await(io_.context(0), Deliver(db_.get(), bad)));
+}
+
+TEST_F(FeatureStoreTest, DriftAlertsOnAHalfSdShiftAndOutcomesAreCounted) {
+  // Rows of two views a week apart, 800 entities each: customer_activity's orders_28d moves up by half a standard
+  // deviation (mean 6, sd 2 → 7); everything else is drawn from the same distributions.
+  const std::int64_t now = 1'900'000'000, week = 7 * kDay;
+  test::Psql(fresh_->url(), "DELETE FROM brain.feature_rows");
+  const auto rows = [&](std::int64_t as_of, double shift, int seed) {
+    return "SELECT setseed(" + std::to_string(seed) +
+           " / 100.0); "
+           "INSERT INTO brain.feature_rows (view, entity, as_of, vals) SELECT v, 'e' || g, to_timestamp(" +
+           std::to_string(as_of) + "), jsonb_build_object('orders_28d', round((6 + " + std::to_string(shift) +
+           " + 2 * sqrt(-2 * ln(random())) * cos(2 * pi() * random()))::numeric, 3), "
+           "'days_since_last_order', 3 + random(), "
+           "'home_zone', (ARRAY['s0v7yk','s0v7ym','s0v7yq'])[1 + floor(random() * 3)::int], 'orders_7d', "
+           "floor(random() * 10)) FROM generate_series(1, 800) g, unnest(ARRAY['customer_activity', "
+           "'product_popularity']) v";
+  };
+  test::Psql(fresh_->url(), rows(now - week, 0, 1));
+  test::Psql(fresh_->url(), rows(now, 2 * 0.5, 2));
+  const auto drift = test::Await(io_.context(0), store::FeatureDrift(*db_, now + 60, week, DeadlineIn(10s)));
+  std::map<std::string, monitoring::FeatureDrift> by;
+  for (const store::ViewDrift& v : drift)
+    for (const monitoring::FeatureDrift& f : v.drift.features) by[v.view + "." + f.feature] = f;
+  ASSERT_TRUE(by.count("customer_activity.orders_28d"));
+  EXPECT_EQ(by["customer_activity.orders_28d"].level, monitoring::Level::kAlert)
+      << by["customer_activity.orders_28d"].psi;
+  EXPECT_EQ(by["customer_activity.days_since_last_order"].level, monitoring::Level::kOk);
+  EXPECT_EQ(by["customer_activity.home_zone"].level, monitoring::Level::kOk);
+  EXPECT_TRUE(by["customer_activity.home_zone"].categorical);
+  EXPECT_EQ(by["product_popularity.orders_7d"].level, monitoring::Level::kOk);
+  // An unshifted week later: quiet.
+  test::Psql(fresh_->url(), rows(now + week, 2 * 0.5, 3));
+  const auto later = test::Await(io_.context(0), store::FeatureDrift(*db_, now + week + 60, week, DeadlineIn(10s)));
+  for (const store::ViewDrift& v : later)
+    for (const monitoring::FeatureDrift& f : v.drift.features)
+      EXPECT_EQ(f.level, monitoring::Level::kOk) << v.view << "." << f.feature << " psi " << f.psi;
+
+  // Outcomes: two home feeds; Alice then buys one of hers, Bob buys something else.
+  test::Psql(fresh_->url(),
+             "INSERT INTO brain.predictions (at, endpoint, customer_id, model, version, variant, items, latency_us) "
+             "VALUES (now() - interval '2 days', 'home', '" +
+                 kAlice + "', 'recs', 1, 'champion', ARRAY['" + kRice + "','" + kPlantain +
+                 "'], 500), (now() - interval '2 days', 'home', '" + kBob + "', 'recs', 1, 'champion', ARRAY['" +
+                 kPlantain + "'], 500)");
+  test::Psql(fresh_->url(),
+             "INSERT INTO brain.interactions (order_id, product_id, customer_id, store_id, at) VALUES "
+             "('ord_out1', '" +
+                 kRice + "', '" + kAlice + "', '" + kStore + "', now() - interval '1 day'), ('ord_out2', '" + kRice +
+                 "', '" + kBob + "', '" + kStore + "', now() - interval '1 day')");
+  const auto outcomes = test::Await(io_.context(0), store::RecsOutcomes(*db_, DeadlineIn(10s)));
+  ASSERT_EQ(outcomes.size(), 1u);
+  EXPECT_EQ(outcomes[0].variant, "champion");
+  EXPECT_EQ(outcomes[0].served, 2);
+  EXPECT_EQ(outcomes[0].converted, 1);
 }
 
 }  // namespace

@@ -21,6 +21,7 @@ class Client;
 }  // namespace okada::users
 namespace okada::brain::store {
 class RecsStore;
+class MonitoringFigures;
 }  // namespace okada::brain::store
 
 namespace okada::brain {
@@ -46,6 +47,7 @@ struct State {
   std::shared_ptr<store::RecsStore> recs;
   std::shared_ptr<users::Client> users;
   int recs_challenger_percent = 10;
+  std::shared_ptr<store::MonitoringFigures> figures;  ///< drift and outcome figures for the gauges
   Histogram* recs_seconds = nullptr;
   Counter* recs_fallbacks = nullptr;
 

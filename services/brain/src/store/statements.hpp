@@ -111,4 +111,22 @@ inline const pg::Statement kPredictionsInsert{
     "FROM unnest($1::float8[], $2::text[], $3::text[], $4::int[], $5::text[], $6::text[], $7::int[]) "
     "AS t(a, e, c, v, w, i, l)"};
 
+
+// ---- Monitoring. $1 view, $2 time (unix seconds): the latest as-of at or before it. ----
+inline const pg::Statement kLatestAsOf{
+    "brain.mon_latest_as_of",
+    "SELECT extract(epoch FROM max(as_of))::float8 AS as_of FROM brain.feature_rows "
+    "WHERE view = $1 AND as_of <= to_timestamp($2)"};
+// $1 view, $2 as-of (unix seconds): every entity's values then.
+inline const pg::Statement kRowsAsOf{
+    "brain.mon_rows_as_of",
+    "SELECT vals::text AS vals FROM brain.feature_rows WHERE view = $1 AND as_of = to_timestamp($2)"};
+inline const pg::Statement kRecsOutcomes{
+    "brain.mon_recs_outcomes",
+    "WITH p AS (SELECT id, at, customer_id, variant, items FROM brain.predictions WHERE endpoint = 'home' "
+    "AND customer_id IS NOT NULL AND at > now() - interval '7 days' ORDER BY at DESC LIMIT 20000) "
+    "SELECT variant, count(*)::int8 AS served, count(*) FILTER (WHERE EXISTS (SELECT 1 FROM brain.interactions i "
+    "WHERE i.customer_id = p.customer_id AND i.at > p.at AND i.at <= p.at + interval '7 days' "
+    "AND i.product_id::text = ANY (p.items)))::int8 AS converted FROM p GROUP BY variant ORDER BY variant"};
+
 }  // namespace okada::brain::store

@@ -184,15 +184,17 @@ asio::awaitable<http::Response> Import(StatePtr s, http::Request& req) {
       r = co_await tx.ExecuteParams(store::kProductUpsert, std::move(params));
       const pg::Row written = r.front();
       const std::string product_id = written.Get<std::string>("product_id");
-      const std::string product_event = written.Get<bool>("created") ? "product.created" : "product.updated";
       const std::string product_payload = events::ProductPayload(product_id, merchant_id);
-      co_await s->outbox->Append(tx, product_event, product_payload);
+      if (written.Get<bool>("created")) {
+        co_await s->outbox->Append(tx, "product.created", product_payload);
+      } else {
+        co_await s->outbox->Append(tx, "product.updated", product_payload);
+      }
       if (row.store_id && written.Get<std::int64_t>("listings") > 0) {
-        const std::string listing_event = "listing.updated";
         const std::string listing_payload =
             events::ListingPayload(*row.store_id, product_id, merchant_id, written.Get<std::int64_t>("price_xaf"),
                                    written.Get<bool>("available"));
-        co_await s->outbox->Append(tx, listing_event, listing_payload);
+        co_await s->outbox->Append(tx, "listing.updated", listing_payload);
       }
       co_await tx.Commit();
     } catch (const pg::QueryError& e) {
