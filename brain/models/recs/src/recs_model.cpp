@@ -31,7 +31,8 @@ class Mapped final : public Scorer {
     std::vector<float> scores(m_.items.size());
     m_.hybrid->Score(History{items, value, events, last}, request_time, scores);
     for (std::size_t i = 0; i < out.size(); ++i)
-      out[i] = to_model_[i] < 0 ? -std::numeric_limits<float>::infinity() : scores[static_cast<std::size_t>(to_model_[i])];
+      out[i] =
+          to_model_[i] < 0 ? -std::numeric_limits<float>::infinity() : scores[static_cast<std::size_t>(to_model_[i])];
   }
   void Save(BinaryWriter&) const override { throw std::logic_error("a mapped model is not saved"); }
 

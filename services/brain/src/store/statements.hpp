@@ -11,7 +11,6 @@ inline const pg::Statement kRoundInsert{
     "INSERT INTO brain.dispatch_rounds (riders, orders, assigned, unassigned, batched, lateness_s, complete, "
     "elapsed_ms, eta_model, plan) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb)"};
 
-
 // ---- The feature store (V002__features.sql). $1 as-of (unix seconds), $2 window (s), $3 short window (s). ----
 inline const pg::Statement kCustomerActivity{
     "brain.fs_customer_activity",
@@ -85,7 +84,6 @@ inline const pg::Statement kListingUpsert{
     "price_xaf = EXCLUDED.price_xaf, available = EXCLUDED.available, updated_at = EXCLUDED.updated_at "
     "WHERE brain.listings.updated_at <= EXCLUDED.updated_at"};
 
-
 // ---- Recommendation serving (V003__predictions.sql). ----
 inline const pg::Statement kOnSale{
     "brain.recs_on_sale",
@@ -111,12 +109,10 @@ inline const pg::Statement kPredictionsInsert{
     "FROM unnest($1::float8[], $2::text[], $3::text[], $4::int[], $5::text[], $6::text[], $7::int[]) "
     "AS t(a, e, c, v, w, i, l)"};
 
-
 // ---- Monitoring. $1 view, $2 time (unix seconds): the latest as-of at or before it. ----
-inline const pg::Statement kLatestAsOf{
-    "brain.mon_latest_as_of",
-    "SELECT extract(epoch FROM max(as_of))::float8 AS as_of FROM brain.feature_rows "
-    "WHERE view = $1 AND as_of <= to_timestamp($2)"};
+inline const pg::Statement kLatestAsOf{"brain.mon_latest_as_of",
+                                       "SELECT extract(epoch FROM max(as_of))::float8 AS as_of FROM brain.feature_rows "
+                                       "WHERE view = $1 AND as_of <= to_timestamp($2)"};
 // $1 view, $2 as-of (unix seconds): every entity's values then.
 inline const pg::Statement kRowsAsOf{
     "brain.mon_rows_as_of",

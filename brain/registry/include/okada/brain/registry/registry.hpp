@@ -70,8 +70,8 @@ class Registry {
   Decision Promote(const std::string& model, int version, bool force = false, const std::string& reason = "");
   void SetAlias(const std::string& model, const std::string& alias, int version);
   // Records a fresh evaluation of `version` against the current champion (`okada brain evaluate`).
-  void UpdateComparison(const std::string& model, int version, const Metrics& metrics,
-                        const Metrics& champion_metrics, int compared_with);
+  void UpdateComparison(const std::string& model, int version, const Metrics& metrics, const Metrics& champion_metrics,
+                        int compared_with);
 
   std::filesystem::path ArtifactPath(const ModelVersion& v) const { return root_ / v.artifact; }
   // True when the artifact on disk still has the registered sha256.
