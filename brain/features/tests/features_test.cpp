@@ -66,7 +66,7 @@ TEST(Definitions, ServicesReadDefinedFeaturesOfCoarseEntities) {
     EXPECT_GT(v.ttl_s, 0) << v.name;
     EXPECT_GT(v.window_s, 0) << v.name;
   }
-  EXPECT_EQ(entities, (std::set<std::string>{"customer", "product", "store", "zone"}));
+  EXPECT_EQ(entities, (std::set<std::string>{"customer", "product", "store", "rider", "zone"}));
   for (const FeatureService& s : Services())
     for (const std::string& f : s.features) {
       const auto dot = f.find('.');

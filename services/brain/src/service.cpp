@@ -159,7 +159,8 @@ class BrainService : public Service {
     StatePtr s = state;
     okada::events::AddConsumer(
         ctx, std::make_shared<okada::events::Consumer>(
-                 "brain", "brain", std::vector<std::string>{"order.placed", "listing.updated"},
+                 "brain", "brain",
+                 std::vector<std::string>{"order.placed", "listing.updated", "delivery.delivered", "delivery.failed"},
                  [](const okada::events::Event& e, pg::Transaction& tx) { return events::OnEvent(e, tx); },
                  okada::events::ConsumerOptions{.batch = 500}));  // catches up quickly after a deployment
     ctx.AddJob(Job{"brain.features", s->features_every, [s](Deadline d) { return Features(s, d); }});

@@ -199,6 +199,35 @@ TEST_F(FeatureStoreTest, ListingsKeepTheNewestEvent) {
   EXPECT_NO_THROW(test::Await(io_.context(0), Deliver(db_.get(), bad)));
 }
 
+TEST_F(FeatureStoreTest, RiderActivityFromDeliveryEvents) {
+  const std::string rider = "0193a5c2-9b33-7e50-9c73-4d3e5f6071aa";
+  const std::int64_t t0 = 1'950'000'000;
+  const auto outcome = [&](const std::string& type, int n, std::int64_t at) {
+    okada::events::Event e;
+    e.id = "01939000-0000-7000-8000-0000000001" + std::to_string(10 + n);
+    e.type = type;
+    e.at = Rfc3339(at);
+    e.payload =
+        json::serialize(json::object{{"v", 1},
+                                     {"delivery_id", "0193a5c2-7f10-7c3e-9a51-2b1c3d4e5f" + std::to_string(10 + n)},
+                                     {"order_id", "ord_x" + std::to_string(n)},
+                                     {"rider_id", rider}});
+    test::Await(io_.context(0), Deliver(db_.get(), e));
+  };
+  outcome("delivery.delivered", 1, t0 - 20 * kDay);
+  outcome("delivery.delivered", 2, t0 - 2 * kDay);
+  outcome("delivery.failed", 3, t0 - 1 * kDay);
+  outcome("delivery.delivered", 4, t0 + kDay);      // after the as-of time: not counted
+  outcome("delivery.delivered", 2, t0 - 2 * kDay);  // redelivered: once
+  Compute(t0);
+  const auto row = Join("rider_activity", {{rider, t0 + 3600}});
+  ASSERT_TRUE(row[0].has_value());
+  EXPECT_EQ(Field(row[0], "deliveries_28d"), 2);
+  EXPECT_EQ(Field(row[0], "deliveries_7d"), 1);
+  EXPECT_EQ(Field(row[0], "failed_28d"), 1);
+  EXPECT_NEAR(Field(row[0], "success_rate_28d"), 0.6667, 1e-4);
+}
+
 TEST_F(FeatureStoreTest, DriftAlertsOnAHalfSdShiftAndOutcomesAreCounted) {
   // Rows of two views a week apart, 800 entities each: customer_activity's orders_28d moves up by half a standard
   // deviation (mean 6, sd 2 → 7); everything else is drawn from the same distributions.

@@ -51,6 +51,12 @@ asio::awaitable<void> OnEvent(const okada::events::Event& event, pg::Transaction
     const std::optional<std::string> zone = zone_text.empty() ? std::nullopt : std::optional<std::string>(zone_text);
     const std::string at = event.at;
     co_await tx.Execute(store::kInteractionsInsert, order_id, products, customer, store, zone, at);
+  } else if (event.type == "delivery.delivered" || event.type == "delivery.failed") {
+    const std::string delivery = Str(o, "delivery_id"), rider = Str(o, "rider_id"), order = Str(o, "order_id");
+    if (!Uuid(delivery) || !Uuid(rider) || order.empty()) co_return;
+    const std::string outcome = event.type == "delivery.delivered" ? "delivered" : "failed";
+    const std::string at = event.at;
+    co_await tx.Execute(store::kDeliveryOutcome, delivery, outcome, rider, order, at);
   } else if (event.type == "listing.updated") {
     const std::string store = Str(o, "store_id"), product = Str(o, "product_id");
     const json::value* price = o.if_contains("price_xaf");

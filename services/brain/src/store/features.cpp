@@ -58,6 +58,8 @@ asio::awaitable<std::int64_t> ComputeViews(pg::Database& db, std::int64_t as_of,
   written += c.affected();
   pg::Result d = co_await tx.Execute(kZoneDemand, t, window, recent);
   written += d.affected();
+  pg::Result e = co_await tx.Execute(kRiderActivity, t, window, recent);
+  written += e.affected();
   co_await tx.Commit();
   co_return written;
 }

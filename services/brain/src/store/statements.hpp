@@ -65,6 +65,18 @@ inline const pg::Statement kLatestRows{
     "FROM brain.feature_rows WHERE view = $1 AND as_of <= to_timestamp($2) "
     "AND as_of > to_timestamp($2) - make_interval(secs => $3) ORDER BY entity, as_of DESC"};
 
+inline const pg::Statement kRiderActivity{
+    "brain.fs_rider_activity",
+    "INSERT INTO brain.feature_rows (view, entity, as_of, vals) "
+    "SELECT 'rider_activity', rider_id::text, to_timestamp($1), jsonb_build_object("
+    "'deliveries_7d', count(*) FILTER (WHERE outcome = 'delivered' AND at > to_timestamp($1) - "
+    "make_interval(secs => $3)), 'deliveries_28d', count(*) FILTER (WHERE outcome = 'delivered'), "
+    "'failed_28d', count(*) FILTER (WHERE outcome = 'failed'), "
+    "'success_rate_28d', round((count(*) FILTER (WHERE outcome = 'delivered'))::numeric / count(*), 4)) "
+    "FROM brain.deliveries WHERE at <= to_timestamp($1) AND at > to_timestamp($1) - make_interval(secs => $2) "
+    "GROUP BY rider_id "
+    "ON CONFLICT (view, entity, as_of) DO UPDATE SET vals = EXCLUDED.vals, computed_at = now()"};
+
 // $1 now (unix seconds), $2 days kept.
 inline const pg::Statement kFeaturePrune{
     "brain.fs_prune", "DELETE FROM brain.feature_rows WHERE as_of < to_timestamp($1) - make_interval(days => $2)"};
@@ -76,6 +88,13 @@ inline const pg::Statement kInteractionsInsert{
     "INSERT INTO brain.interactions (order_id, product_id, customer_id, store_id, zone, at) "
     "SELECT $1, p, $3::uuid, $4::uuid, $5, $6::timestamptz FROM unnest($2::uuid[]) AS p "
     "ON CONFLICT (order_id, product_id) DO NOTHING"};
+
+// $1 delivery, $2 outcome, $3 rider, $4 order, $5 at (RFC 3339)
+inline const pg::Statement kDeliveryOutcome{
+    "brain.delivery_outcome",
+    "INSERT INTO brain.deliveries (delivery_id, outcome, rider_id, order_id, at) "
+    "VALUES ($1::uuid, $2, $3::uuid, $4, $5::timestamptz) ON CONFLICT (delivery_id, outcome) DO NOTHING"};
+
 // $1 store, $2 product, $3 price, $4 available, $5 at (RFC 3339): the newest event wins.
 inline const pg::Statement kListingUpsert{
     "brain.listing_upsert",

@@ -32,7 +32,7 @@ struct View {
   std::string description;
 };
 
-// customer_activity, product_popularity, store_activity, zone_demand.
+// customer_activity, product_popularity, store_activity, rider_activity, zone_demand.
 const std::vector<View>& Views();
 const View* FindView(const std::string& name);
 
