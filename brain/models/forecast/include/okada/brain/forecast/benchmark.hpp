@@ -1,0 +1,48 @@
+#pragma once
+// Runs forecasters over a whole M4-style set, and scores them against the held-out values: what `okada brain forecast`
+// does, as a library so tests can run it end to end.
+
+#include <cstddef>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "okada/brain/forecast/m4.hpp"
+
+namespace okada::brain::forecast {
+
+struct RunOptions {
+  int horizon = 0;
+  int season = 1;
+  std::vector<std::string> models{"auto"};  // ForecastByName names, in the order given
+  /// Called after each series with (series done, total); may be empty.
+  std::function<void(std::size_t, std::size_t)> progress;
+};
+
+struct RunResult {
+  /// Per model (as named in RunOptions::models): one Series per training series, same ids and order, H values each.
+  std::map<std::string, std::vector<Series>> forecasts;
+  /// For "auto": the selection's name per series (e.g. "theta", "mean(ets,snaive)"), in order.
+  std::vector<std::string> auto_choices;
+};
+
+/// Forecasts every series with every model. Throws std::invalid_argument on horizon < 1, season < 1, an unknown model.
+RunResult RunForecasts(const std::vector<Series>& train, const RunOptions& options);
+
+struct Scores {
+  std::size_t series = 0;
+  double smape = 0, mase = 0;
+  std::size_t mase_left_out = 0;  // series whose in-sample seasonal naive error is zero
+};
+
+/// M4 sMAPE and MASE of `forecasts` against `test` (the next H values of each training series, matched by id; the
+/// first H test values are used). Throws std::runtime_error when a series has no test row or fewer than H values.
+Scores Score(const std::vector<Series>& train, const std::vector<Series>& test, const std::vector<Series>& forecasts,
+             int horizon, int season);
+
+/// {"series":N,"horizon":H,"models":{"snaive":{"smape":…,"mase":…,"mase_left_out":k},…}} in `order`, one line.
+std::string ScoresJson(std::size_t series, int horizon, const std::vector<std::string>& order,
+                       const std::map<std::string, Scores>& scores);
+
+}  // namespace okada::brain::forecast
