@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <boost/asio/io_context.hpp>
 #include <thread>
 
@@ -55,6 +56,13 @@ asio::awaitable<std::size_t> ReplayDlq(redis::Redis* r, std::string id) {
 
 // The handler records the effect in the same transaction as the inbox row.
 asio::awaitable<void> Record(const Event& e, pg::Transaction& tx) { co_await tx.Execute(kEffect, e.id, e.type); }
+
+// The after-commit hook's view: the events each committed transaction applied.
+std::vector<std::string> after_commit_ids;
+asio::awaitable<void> NoteCommitted(const std::vector<Event>& applied, redis::Client&, Deadline) {
+  for (const Event& e : applied) after_commit_ids.push_back(e.id);
+  co_return;
+}
 
 class EventsTest : public ::testing::Test {
  protected:
@@ -117,11 +125,18 @@ TEST_F(EventsTest, RelayKilledBetweenPublishAndAcknowledgeGivesADuplicateThatCon
   redis::Reply len = Await(ctx(), Cmd(redis.get(), {"XLEN", StreamOf(type)}));
   EXPECT_EQ(len.integer, 20) << "every event is in the stream twice";
 
-  Consumer consumer("evt", "test-" + family, {type}, Record);
+  after_commit_ids.clear();
+  ConsumerOptions opts;
+  opts.after_commit = NoteCommitted;
+  Consumer consumer("evt", "test-" + family, {type}, Record, opts);
   std::size_t handled = 0;
   for (int i = 0; i < 5 && handled < 20; ++i) handled += Await(ctx(), Poll(db.get(), redis.get(), &consumer));
   EXPECT_EQ(handled, 20u);
   EXPECT_EQ(Count("SELECT count(*) FROM evt.effects"), 10) << "duplicates were applied";
+  // The after-commit hook saw each applied event once, and no duplicate.
+  std::sort(after_commit_ids.begin(), after_commit_ids.end());
+  EXPECT_EQ(after_commit_ids.size(), 10u);
+  EXPECT_EQ(std::unique(after_commit_ids.begin(), after_commit_ids.end()), after_commit_ids.end());
   EXPECT_EQ(Count("SELECT count(DISTINCT event_id) FROM evt.effects"), 10);
   redis::Reply pending = Await(ctx(), Cmd(redis.get(), {"XPENDING", StreamOf(type), "test-" + family}));
   ASSERT_FALSE(pending.elements.empty());

@@ -302,15 +302,32 @@ boost::asio::awaitable<void> Ack(Consumer::Impl& c, redis::Client& redis, const 
   ThrowIfError(r, "XACK");
 }
 
+// The consumer's after-commit hook, if any, over the events a committed transaction applied; never throws.
+boost::asio::awaitable<void> AfterCommit(Consumer::Impl& c, redis::Client& redis, const std::vector<Event>& applied,
+                                         Deadline d) {
+  if (!c.options.after_commit || applied.empty()) co_return;
+  std::string failure;
+  try {
+    co_await c.options.after_commit(applied, redis, d);
+  } catch (const std::exception& ex) {
+    failure = ex.what();
+  }
+  if (!failure.empty()) log::Warn("events.after_commit_failed", {{"group", c.group}, {"error", failure}});
+}
+
 // Returns true if handled (or a duplicate), false if it failed (left pending for a retry).
 boost::asio::awaitable<bool> HandleOne(Consumer::Impl& c, pg::Database& db, redis::Client& redis, const Event& e,
                                        Deadline d) {
   std::string failure;
+  std::vector<Event> applied;
   try {
     if (!paging::IsUuid(e.id)) throw std::runtime_error("entry has no valid event id");
     pg::Transaction tx = co_await db.Begin(d);
     pg::Result r = co_await tx.Execute(c.inbox, c.group, e.id);
-    if (r.affected() == 1) co_await c.handler(e, tx);
+    if (r.affected() == 1) {
+      co_await c.handler(e, tx);
+      applied.push_back(e);
+    }
     co_await tx.Commit();
   } catch (const std::exception& ex) {
     failure = ex.what();
@@ -320,6 +337,7 @@ boost::asio::awaitable<bool> HandleOne(Consumer::Impl& c, pg::Database& db, redi
     c.Remember(e.entry_id, failure);
     co_return false;
   }
+  co_await AfterCommit(c, redis, applied, d);
   co_await Ack(c, redis, e, d);
   co_return true;
 }
@@ -327,18 +345,23 @@ boost::asio::awaitable<bool> HandleOne(Consumer::Impl& c, pg::Database& db, redi
 boost::asio::awaitable<bool> HandleBatch(Consumer::Impl& c, pg::Database& db, redis::Client& redis,
                                          const std::vector<Event>& batch, Deadline d) {
   bool ok = true;
+  std::vector<Event> applied;
   try {
     pg::Transaction tx = co_await db.Begin(d);
     for (const Event& e : batch) {
       if (!paging::IsUuid(e.id)) throw std::runtime_error("entry has no valid event id");
       pg::Result r = co_await tx.Execute(c.inbox, c.group, e.id);
-      if (r.affected() == 1) co_await c.handler(e, tx);
+      if (r.affected() == 1) {
+        co_await c.handler(e, tx);
+        applied.push_back(e);
+      }
     }
     co_await tx.Commit();
   } catch (const std::exception&) {
     ok = false;
   }
   if (!ok) co_return false;
+  co_await AfterCommit(c, redis, applied, d);
   std::map<std::string, std::vector<std::string>> by_stream;
   for (const Event& e : batch) by_stream[e.stream].push_back(e.entry_id);
   for (auto& [stream, ids] : by_stream) {

@@ -97,6 +97,10 @@ struct ConsumerOptions {
   /// Retry backoff: a failed event is retried after a random wait in [base·2^(n−1)/2, base·2^(n−1)], capped.
   std::chrono::milliseconds backoff_base{1000};
   std::chrono::milliseconds backoff_cap{60000};
+  /// Runs after a transaction that applied events has committed, with those events (duplicates left out): for
+  /// effects outside the database that may be lost but must never be wrong, such as marking a cache entry stale.
+  /// Its failures are logged and ignored (the events stay handled). Write it as a plain function too.
+  std::function<boost::asio::awaitable<void>(const std::vector<Event>&, redis::Client&, Deadline)> after_commit;
 };
 
 /// A consumer group over some event families, de-duplicating through `<schema>.inbox (consumer, event_id)`.
