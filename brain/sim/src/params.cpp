@@ -10,6 +10,7 @@
 #include <stdexcept>
 #include <system_error>
 
+#include "okada/brain/params/params.hpp"
 #include "text.hpp"
 
 namespace okada::brain::sim {
@@ -19,86 +20,10 @@ extern const char kMarketConf[];
 
 namespace {
 
-class ParamReader {
+class ParamReader : public params::ParamFile {
  public:
-  ParamReader(std::string_view text, std::string source) : source_(std::move(source)) {
-    int line_no = 0;
-    std::size_t pos = 0;
-    while (pos < text.size()) {
-      std::size_t end = text.find('\n', pos);
-      if (end == std::string_view::npos) end = text.size();
-      std::string_view line = text.substr(pos, end - pos);
-      pos = end + 1;
-      ++line_no;
-      if (auto hash = line.find('#'); hash != std::string_view::npos) line = line.substr(0, hash);
-      line = Trim(line);
-      if (line.empty()) continue;
-      auto eq = line.find('=');
-      if (eq == std::string_view::npos) Fail(line_no, "expected 'key = value'");
-      std::string key(Trim(line.substr(0, eq)));
-      std::string_view value = Trim(line.substr(eq + 1));
-      if (key.empty() || value.empty()) Fail(line_no, "expected 'key = value'");
-      if (entries_.count(key)) Fail(line_no, "'" + key + "' is set twice");
-      entries_[key] = {std::string(value), line_no};
-    }
-  }
+  using ParamFile::ParamFile;
 
-  [[noreturn]] void Fail(int line, const std::string& reason) const {
-    throw std::runtime_error(source_ + ":" + std::to_string(line) + ": " + reason);
-  }
-
-  const std::pair<std::string, int>& Get(const std::string& key) {
-    auto it = entries_.find(key);
-    if (it == entries_.end()) throw std::runtime_error(source_ + ": missing required key '" + key + "'");
-    used_.insert(key);
-    return it->second;
-  }
-  int LineOf(const std::string& key) { return Get(key).second; }
-
-  double Number(std::string_view token, int line, const std::string& key, double lo, double hi) {
-    token = Trim(token);
-    double v = 0;
-    auto r = std::from_chars(token.data(), token.data() + token.size(), v);
-    if (token.empty() || r.ec != std::errc() || r.ptr != token.data() + token.size() || !std::isfinite(v))
-      Fail(line, key + ": '" + std::string(token) + "' is not a number");
-    if (v < lo || v > hi)
-      Fail(line, key + ": " + std::string(token) + " is outside [" + Num(lo) + ", " + Num(hi) + "]");
-    return v;
-  }
-  int Integer(std::string_view token, int line, const std::string& key, int lo, int hi) {
-    const double v = Number(token, line, key, lo, hi);
-    if (v != std::floor(v)) Fail(line, key + ": '" + std::string(Trim(token)) + "' is not a whole number");
-    return static_cast<int>(v);
-  }
-
-  double Scalar(const std::string& key, double lo, double hi) {
-    const auto& [value, line] = Get(key);
-    return Number(value, line, key, lo, hi);
-  }
-  int Int(const std::string& key, int lo, int hi) {
-    const auto& [value, line] = Get(key);
-    return Integer(value, line, key, lo, hi);
-  }
-
-  std::vector<double> Values(const std::string& key, std::size_t min_n, std::size_t max_n, double lo, double hi) {
-    const auto& [value, line] = Get(key);
-    auto tokens = SplitSpaces(value);
-    if (tokens.size() < min_n || tokens.size() > max_n) {
-      const std::string want =
-          min_n == max_n ? std::to_string(min_n) : std::to_string(min_n) + " to " + std::to_string(max_n);
-      Fail(line, key + ": expected " + want + " values, got " + std::to_string(tokens.size()));
-    }
-    std::vector<double> out;
-    for (auto t : tokens) out.push_back(Number(t, line, key, lo, hi));
-    return out;
-  }
-  template <std::size_t N>
-  std::array<double, N> List(const std::string& key, double lo, double hi) {
-    auto v = Values(key, N, N, lo, hi);
-    std::array<double, N> out{};
-    for (std::size_t i = 0; i < N; ++i) out[i] = v[i];
-    return out;
-  }
   // "MIN MAX" with MIN <= MAX.
   Range MinMax(const std::string& key, double lo, double hi) {
     auto v = Values(key, 2, 2, lo, hi);
@@ -158,21 +83,6 @@ class ParamReader {
     }
     return out;
   }
-
-  void RejectUnknown() const {
-    for (const auto& [key, entry] : entries_)
-      if (!used_.count(key)) Fail(entry.second, "unknown key '" + key + "'");
-  }
-
- private:
-  static std::string Num(double v) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%g", v);
-    return buf;
-  }
-  std::string source_;
-  std::map<std::string, std::pair<std::string, int>> entries_;
-  std::set<std::string> used_;
 };
 
 template <typename C>

@@ -7,37 +7,13 @@
 #include <string_view>
 #include <vector>
 
+#include "okada/brain/params/params.hpp"
+
 namespace okada::brain::sim {
 
-inline std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
-  return s;
-}
-
-inline std::vector<std::string_view> SplitSpaces(std::string_view s) {
-  std::vector<std::string_view> out;
-  std::size_t i = 0;
-  while (i < s.size()) {
-    while (i < s.size() && (s[i] == ' ' || s[i] == '\t')) ++i;
-    const std::size_t start = i;
-    while (i < s.size() && s[i] != ' ' && s[i] != '\t') ++i;
-    if (i > start) out.push_back(s.substr(start, i - start));
-  }
-  return out;
-}
-
-inline std::vector<std::string_view> SplitChar(std::string_view s, char sep) {
-  std::vector<std::string_view> out;
-  std::size_t start = 0;
-  while (true) {
-    const std::size_t p = s.find(sep, start);
-    out.push_back(Trim(s.substr(start, p == std::string_view::npos ? std::string_view::npos : p - start)));
-    if (p == std::string_view::npos) break;
-    start = p + 1;
-  }
-  return out;
-}
+using params::SplitChar;
+using params::SplitSpaces;
+using params::Trim;
 
 // One CSV record (RFC 4180 quoting: "a ""b"", c" is one field). Returns false on an unterminated quote.
 inline bool SplitCsv(std::string_view line, std::vector<std::string>& out) {

@@ -13,6 +13,7 @@
 #include <system_error>
 
 #include "okada/brain/eta/zones.hpp"
+#include "okada/brain/params/params.hpp"
 
 namespace okada::brain::eta {
 
@@ -24,102 +25,18 @@ namespace {
 constexpr double kPi = 3.14159265358979323846;
 constexpr double kMetresPerDegreeLat = 111195.0;
 
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
-  return s;
-}
+using params::Trim;
 
-std::vector<std::string_view> Split(std::string_view s, char sep) {
-  std::vector<std::string_view> out;
-  if (sep == ' ') {
-    std::size_t i = 0;
-    while (i < s.size()) {
-      while (i < s.size() && (s[i] == ' ' || s[i] == '\t')) ++i;
-      std::size_t start = i;
-      while (i < s.size() && s[i] != ' ' && s[i] != '\t') ++i;
-      if (i > start) out.push_back(s.substr(start, i - start));
-    }
-    return out;
-  }
-  std::size_t start = 0;
-  while (true) {
-    std::size_t p = s.find(sep, start);
-    out.push_back(Trim(s.substr(start, p == std::string_view::npos ? std::string_view::npos : p - start)));
-    if (p == std::string_view::npos) break;
-    start = p + 1;
-  }
-  return out;
-}
-
-class ParamReader {
+class ParamReader : public params::ParamFile {
  public:
-  ParamReader(std::string_view text, std::string source) : source_(std::move(source)) {
-    int line_no = 0;
-    std::size_t pos = 0;
-    while (pos < text.size()) {
-      std::size_t end = text.find('\n', pos);
-      if (end == std::string_view::npos) end = text.size();
-      std::string_view line = text.substr(pos, end - pos);
-      pos = end + 1;
-      ++line_no;
-      if (auto hash = line.find('#'); hash != std::string_view::npos) line = line.substr(0, hash);
-      line = Trim(line);
-      if (line.empty()) continue;
-      auto eq = line.find('=');
-      if (eq == std::string_view::npos) Fail(line_no, "expected 'key = value'");
-      std::string key(Trim(line.substr(0, eq)));
-      std::string_view value = Trim(line.substr(eq + 1));
-      if (key.empty() || value.empty()) Fail(line_no, "expected 'key = value'");
-      if (entries_.count(key)) Fail(line_no, "'" + key + "' is set twice");
-      entries_[key] = {std::string(value), line_no};
-    }
-  }
-
-  [[noreturn]] void Fail(int line, const std::string& reason) const {
-    throw std::runtime_error(source_ + ":" + std::to_string(line) + ": " + reason);
-  }
-
-  const std::pair<std::string, int>& Get(const std::string& key) {
-    auto it = entries_.find(key);
-    if (it == entries_.end()) throw std::runtime_error(source_ + ": missing required key '" + key + "'");
-    used_.insert(key);
-    return it->second;
-  }
-
-  double Number(std::string_view token, int line, const std::string& key, double lo, double hi) {
-    double v = 0;
-    auto r = std::from_chars(token.data(), token.data() + token.size(), v);
-    if (r.ec != std::errc() || r.ptr != token.data() + token.size() || !std::isfinite(v))
-      Fail(line, key + ": '" + std::string(token) + "' is not a number");
-    if (v < lo || v > hi)
-      Fail(line,
-           key + ": " + std::string(token) + " is outside [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
-    return v;
-  }
-
-  double Scalar(const std::string& key, double lo, double hi) {
-    const auto& [value, line] = Get(key);
-    return Number(value, line, key, lo, hi);
-  }
-
-  template <std::size_t N>
-  std::array<double, N> List(const std::string& key, double lo, double hi) {
-    const auto& [value, line] = Get(key);
-    auto tokens = Split(value, ' ');
-    if (tokens.size() != N)
-      Fail(line, key + ": expected " + std::to_string(N) + " values, got " + std::to_string(tokens.size()));
-    std::array<double, N> out{};
-    for (std::size_t i = 0; i < N; ++i) out[i] = Number(tokens[i], line, key, lo, hi);
-    return out;
-  }
+  using ParamFile::ParamFile;
 
   // "Name: value, Name: value" → per zone id, others `fallback`.
   std::vector<double> ZoneMap(const std::string& key, double fallback, double lo, double hi) {
     const auto& [value, line] = Get(key);
     std::vector<double> out(static_cast<std::size_t>(ZoneCount()), fallback);
     std::set<int> seen;
-    for (std::string_view item : Split(value, ',')) {
+    for (std::string_view item : params::SplitChar(value, ',')) {
       auto colon = item.rfind(':');
       if (colon == std::string_view::npos)
         Fail(line, key + ": expected 'Zone: value', got '" + std::string(item) + "'");
@@ -135,16 +52,6 @@ class ParamReader {
     if (zone < 0) Fail(line, key + ": unknown zone '" + std::string(name) + "'");
     return zone;
   }
-
-  void RejectUnknown() const {
-    for (const auto& [key, entry] : entries_)
-      if (!used_.count(key)) Fail(entry.second, "unknown key '" + key + "'");
-  }
-
- private:
-  std::string source_;
-  std::map<std::string, std::pair<std::string, int>> entries_;
-  std::set<std::string> used_;
 };
 
 // Deterministic draws from a fully specified engine (the standard distributions differ between libraries).
@@ -224,7 +131,7 @@ SyntheticParams ParseSyntheticParams(std::string_view text, const std::string& s
   {
     const auto& [value, line] = r.Get("market_zones");
     p.market_zone.assign(static_cast<std::size_t>(ZoneCount()), false);
-    for (std::string_view name : Split(value, ','))
+    for (std::string_view name : params::SplitChar(value, ','))
       p.market_zone[static_cast<std::size_t>(r.ZoneId(name, line, "market_zones"))] = true;
   }
   p.market_delay_s = r.Scalar("market_delay_s", 0, 7200);
