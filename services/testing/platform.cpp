@@ -187,9 +187,9 @@ namespace okada::test {
 
 namespace {
 constexpr const char* kWeekHours =
-    R"([[{"open":"00:00","close":"23:59"}],[{"open":"00:00","close":"23:59"}],[{"open":"00:00","close":"23:59"}],)"
-    R"([{"open":"00:00","close":"23:59"}],[{"open":"00:00","close":"23:59"}],[{"open":"00:00","close":"23:59"}],)"
-    R"([{"open":"00:00","close":"23:59"}]])";
+    R"([[{"open":"00:00","close":"24:00"}],[{"open":"00:00","close":"24:00"}],[{"open":"00:00","close":"24:00"}],)"
+    R"([{"open":"00:00","close":"24:00"}],[{"open":"00:00","close":"24:00"}],[{"open":"00:00","close":"24:00"}],)"
+    R"([{"open":"00:00","close":"24:00"}]])";
 }  // namespace
 
 Platform::Merchant Platform::NewMerchant(const std::string& name, double lat, double lon) {

@@ -88,6 +88,52 @@ void Client::Forget() const {
   impl_->members.clear();
 }
 
+namespace {
+
+// "HH:MM" → minutes, or -1.
+int Minutes(const json::value* v) {
+  if (!v || !v->is_string()) return -1;
+  const json::string& t = v->get_string();
+  if (t.size() != 5 || t[2] != ':') return -1;
+  for (int i : {0, 1, 3, 4})
+    if (t[i] < '0' || t[i] > '9') return -1;
+  const int h = (t[0] - '0') * 10 + (t[1] - '0'), m = (t[3] - '0') * 10 + (t[4] - '0');
+  return h > 24 || m > 59 ? -1 : h * 60 + m;
+}
+
+// opening_hours: 7 entries (Monday first), each null (closed) or [{"open":"HH:MM","close":"HH:MM"}…]. Anything
+// else leaves the hours unknown.
+void ReadHours(const json::object& o, StoreInfo& s) {
+  const json::value* hours = o.if_contains("opening_hours");
+  if (!hours || !hours->is_array() || hours->get_array().size() != 7) return;
+  for (std::size_t d = 0; d < 7; ++d) {
+    const json::value& day = hours->get_array()[d];
+    if (day.is_null()) continue;
+    if (!day.is_array()) return;
+    for (const json::value& range : day.get_array()) {
+      if (!range.is_object()) return;
+      const int open = Minutes(range.get_object().if_contains("open"));
+      const int close = Minutes(range.get_object().if_contains("close"));
+      if (open < 0 || close < 0) return;
+      s.hours[d].emplace_back(open, close);
+    }
+  }
+  s.hours_known = true;
+}
+
+}  // namespace
+
+bool OpenAt(const StoreInfo& store, std::int64_t unix_s) {
+  if (!store.hours_known) return true;
+  const std::int64_t local = unix_s + 3600;
+  const std::int64_t day = local >= 0 ? local / 86400 : (local - 86399) / 86400;
+  const int weekday = static_cast<int>(((day + 3) % 7 + 7) % 7);  // 1970-01-01 was a Thursday; Monday = 0
+  const int minute = static_cast<int>((local - day * 86400) / 60);
+  for (const auto& [open, close] : store.hours[static_cast<std::size_t>(weekday)])
+    if (minute >= open && minute < close) return true;
+  return false;
+}
+
 boost::asio::awaitable<std::optional<StoreInfo>> Client::Store(Deadline deadline, std::string store_id) const {
   std::shared_ptr<Impl> c = impl_;
   {
@@ -109,6 +155,7 @@ boost::asio::awaitable<std::optional<StoreInfo>> Client::Store(Deadline deadline
   const json::value* paused = o->if_contains("paused");
   s.paused = paused && paused->is_bool() && paused->get_bool();
   s.merchant_approved = Str(*o, "merchant_status") == "approved";
+  ReadHours(*o, s);
   std::lock_guard lock(c->mu);
   if (c->stores.size() > 100000) c->stores.clear();
   c->stores[store_id] = Impl::Entry<StoreInfo>{s, Clock::now() + c->ttl};

@@ -1,5 +1,6 @@
 // Internal reads for other services (service token only, api/routes.inc "service"): a store's location,
-// radius and state for checkout and the catalog, and which merchant a user works for. No personal data.
+// radius, opening hours and state for checkout, the catalog and recommendations, and which merchant a user works for.
+// No personal data.
 #include <boost/asio/awaitable.hpp>
 
 #include "api/handlers.hpp"
@@ -30,6 +31,7 @@ asio::awaitable<http::Response> StoreInternal(StatePtr s, http::Request& req) {
   o["lon"] = st.lon;
   o["delivery_radius_m"] = st.delivery_radius_m;
   o["paused"] = st.paused;
+  o["opening_hours"] = ParseStored(st.opening_hours);
   o["merchant_status"] = st.merchant_status;
   co_return JsonResponse(o);
 }

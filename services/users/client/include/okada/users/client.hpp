@@ -4,11 +4,14 @@
 /// service token. Answers are cached in memory for `ttl` (default 30 s): store locations and memberships
 /// change rarely, and checkout must not pay a round trip for them each time. Thread-safe.
 
+#include <array>
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "okada/core/deadline.hpp"
@@ -28,7 +31,14 @@ struct StoreInfo {
   int delivery_radius_m = 0;
   bool paused = false;
   bool merchant_approved = false;
+  /// Opening hours, Monday first: each day's ranges in minutes after local midnight [open, close); an empty day is
+  /// closed. `hours_known` is false when users did not say (then the store counts as open).
+  std::array<std::vector<std::pair<int, int>>, 7> hours;
+  bool hours_known = false;
 };
+
+/// Whether the store is open at `unix_s` by its opening hours, in Cameroon's time (UTC+1 all year).
+bool OpenAt(const StoreInfo& store, std::int64_t unix_s);
 
 struct Membership {
   std::string merchant_id;
