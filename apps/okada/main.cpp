@@ -14,6 +14,7 @@
 #include <boost/asio/use_future.hpp>
 #include <boost/json.hpp>
 #include <map>
+#include "brain_export_cmd.hpp"
 #include "events_cmd.hpp"
 #include "okada/core/access/access.hpp"
 #include "okada/core/config.hpp"
@@ -44,7 +45,8 @@ Commands:
   migrate    Apply the services' database migrations
   config     Print the effective configuration and where each value comes from
   version    Print the version
-  brain      AI Brain commands (training, evaluation), handled by okada-brain
+  brain      AI Brain commands (training, evaluation), handled by okada-brain; 'okada brain export'
+             writes the platform's interactions and items for training (here: it reads the platform)
   routes     Print every HTTP route with who may call it (--json for the OpenAPI check)
   accounts   'okada accounts set-role --phone P --role admin': make the first admin, fix a role
   keys       Signing keys: 'okada keys rotate' (signing key), 'rotate-data' (data key), 'list'
@@ -275,6 +277,8 @@ int main(int argc, char** argv) {
   if (argc < 2) return Usage(kMainHelp, 2);
   Args a;
   a.command = argv[1];
+  if (a.command == "brain" && argc > 2 && std::string(argv[2]) == "export")
+    return okada::app::RunBrainExportCommand(argc, argv);
   if (a.command == "brain") return Brain(argc, argv);
   if (a.command == "sandbox") return okada::app::RunSandboxCommand(argc, argv);
   if (a.command == "sim") return okada::app::RunSimCommand(argc, argv);

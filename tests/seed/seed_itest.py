@@ -6,10 +6,13 @@ runs `okada seed` twice and checks through the public API that:
   1. the merchants (the two named demo stores and the simulated ones), their single store and their catalogue,
      the customers' home addresses and the approved riders exist exactly once after the second run;
   2. the recent orders were placed by the first run and the second run placed none;
-  3. demo-logins.txt has mode 0600 and its passwords sign in (including the four accounts of scripts/seed-demo).
+  3. demo-logins.txt has mode 0600 and its passwords sign in (including the four accounts of scripts/seed-demo);
+  4. `okada brain export` (the training pipeline's extract) writes every interaction the brain holds and describes
+     every product.
 
 Needs OKADA_PG_URL and OKADA_REDIS_URL (scripts/test exports them). Usage: seed_itest.py PATH_TO_OKADA
 """
+import csv
 import json
 import os
 import re
@@ -213,8 +216,39 @@ def main():
             st, shift = call(port, "GET", "/v1/rider/shift", token=token)
             if account["role"] != "rider" or st != 200 or not shift.get("online"):
                 fail("rider %s: %s %s %s" % (phone, account["role"], st, shift))
+        # 4. The training pipeline's extract step reads the seeded orders back through the brain's export API:
+        # every interaction once, and every product described from the public catalogue.
+        deadline = time.time() + 90
+        while time.time() < deadline:
+            seen = int(psql(db_url, "SELECT count(DISTINCT order_id) FROM brain.interactions"))
+            if seen == ORDERS:
+                break
+            time.sleep(0.5)
+        else:
+            fail("the brain saw %d of the %d orders (order.placed)" % (seen, ORDERS))
+        export_dir = os.path.join(state, "export")
+        p = subprocess.run([okada, "brain", "export", "--out", export_dir, "--days", "90"], env=env,
+                           capture_output=True, text=True, timeout=120)
+        if p.returncode != 0:
+            fail("okada brain export exited %d:\n%s\n%s" % (p.returncode, p.stdout, p.stderr))
+        with open(os.path.join(export_dir, "interactions.csv")) as f:
+            rows = [line.rstrip("\n").split(",") for line in f]
+        want = sorted(psql(db_url, "SELECT customer_id || ',' || product_id || ',' || extract(epoch FROM "
+                                   "date_trunc('second', at))::bigint FROM brain.interactions").split("\n"))
+        if rows[0] != ["user", "item", "timestamp"] or sorted(",".join(r) for r in rows[1:]) != want:
+            fail("interactions.csv (%d rows) is not brain.interactions (%d rows)" % (len(rows) - 1, len(want)))
+        with open(os.path.join(export_dir, "items.csv"), newline="") as f:
+            items = list(csv.reader(f))
+        exported = {r[1] for r in rows[1:]}
+        if items[0] != ["item", "category", "name_fr", "name_en", "price_xaf"] or \
+                {r[0] for r in items[1:]} != exported or any(not r[2] or not r[4] for r in items[1:]):
+            fail("items.csv: %s" % items[:5])
+        if os.path.exists(os.path.join(export_dir, "interactions.csv.part")):
+            fail("a temporary file was left behind")
+
         print("seed_itest: ok: %d merchants, %d products, %d customers, %d riders, %d orders, each once; "
-              "demo-logins.txt 0600" % (len(merchants), products, len(customers), len(riders), len(orders)),
+              "demo-logins.txt 0600; brain export %d interactions, %d items"
+              % (len(merchants), products, len(customers), len(riders), len(orders), len(rows) - 1, len(items) - 1),
               flush=True)
     finally:
         if server and server.poll() is None:

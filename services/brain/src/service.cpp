@@ -130,6 +130,7 @@ class BrainService : public Service {
     const std::string loaded = state->recs->ReloadModels();
     log::Info("brain.recs_models", {{"registry", registry}, {"loaded", loaded.empty() ? "none" : loaded}});
     api::AddRecsRoutes(ctx.router(), state);
+    api::AddExportRoutes(ctx.router(), state);
 
     // Monitoring gauges, computed by the brain.features job (store/monitoring.cpp; alert rules in
     // deploy/prometheus/brain.rules.yml).
@@ -147,7 +148,7 @@ class BrainService : public Service {
                            [fig, key = "level:" + id] { return fig->Get(key); });
       }
     }
-    for (const char* variant : {"champion", "challenger", "fallback"}) {
+    for (const char* variant : {"champion", "challenger", "cold_start", "fallback"}) {
       m.AddCallbackGauge(
           "okada_brain_recs_conversion", "share of home feeds (7 days) followed by a purchase of a recommended product",
           {{"variant", variant}}, [fig, key = std::string("conversion:") + variant] { return fig->Get(key); });
@@ -162,7 +163,10 @@ class BrainService : public Service {
                  "brain", "brain",
                  std::vector<std::string>{"order.placed", "listing.updated", "delivery.delivered", "delivery.failed"},
                  [](const okada::events::Event& e, pg::Transaction& tx) { return events::OnEvent(e, tx); },
-                 okada::events::ConsumerOptions{.batch = 500}));  // catches up quickly after a deployment
+                 okada::events::ConsumerOptions{
+                     .batch = 500,  // catches up quickly after a deployment
+                     .after_commit = [](const std::vector<okada::events::Event>& applied, redis::Client& redis,
+                                        Deadline d) { return store::MarkHistoriesStale(applied, redis, d); }}));
     ctx.AddJob(Job{"brain.features", s->features_every, [s](Deadline d) { return Features(s, d); }});
     ctx.AddJob(
         Job{"brain.recs_models", c.GetDuration("brain.recs_refresh_ms"), [s](Deadline d) { return RecsModels(s, d); }});

@@ -1,6 +1,8 @@
 // Recommendation serving in a running platform: products listed by a merchant reach the brain through
-// listing.updated, orders through order.placed; without a model popularity answers; a model promoted in the
-// registry is picked up and answers (champion, and the challenger for a stable share of customers); cart and
+// listing.updated, orders through order.placed; without a model popularity answers, by neighbourhood; a closed
+// store's products are not recommended; a customer's new order shows in "buy again" at once (the Redis-cached
+// history is marked stale after the event commits); a model promoted in the registry is picked up and answers
+// (champion, and the challenger for a stable share of customers), newcomers get the cold-start popularity; cart and
 // similar-item recommendations leave out what they are about; every answer is logged with its model version;
 // bad requests get problem+json, not a crash.
 #include <gtest/gtest.h>
@@ -114,25 +116,39 @@ TEST(BrainRecsTest, ServesPopularityThenTheChampionAndChallengerWithinTheRules) 
 
   // Three customers buy plantain (one with rice, one with beer): order.placed → brain.interactions.
   int key = 0;
-  const auto order = [&](Platform::Account& c, std::vector<int> items) {
-    for (int i : items)
-      ASSERT_EQ(
-          p.CallAs(c.access_token, "PUT", "/v1/carts/" + m.store + "/lines/" + products[i], R"({"qty":1})").status,
-          200);
-    const std::string body = R"({"store_id":")" + m.store +
-                             R"(","payment_method":"cash","delivery":{"location":{"lat":4.0530,"lon":9.6970}}})";
+  // A second merchant whose store is closed every day (set before anything asked about it, so no cache holds
+  // the old hours): its ndolé sells most, yet is never recommended.
+  auto closed = p.NewMerchant("Chez Mama Ndolé");
+  const std::string closed_week = R"({"opening_hours":[null,null,null,null,null,null,null]})";
+  ASSERT_EQ(p.CallAs(closed.token, "PATCH", "/v1/stores/" + closed.store, closed_week).status, 200);
+  const std::string ndole = p.NewListedProduct(closed, "Ndolé aux crevettes", 3000, 50);
+  const auto order_at = [&](Platform::Account& c, const Platform::Merchant& from, std::vector<std::string> items,
+                            const std::string& lat, const std::string& lon) {
+    for (const std::string& item : items)
+      ASSERT_EQ(p.CallAs(c.access_token, "PUT", "/v1/carts/" + from.store + "/lines/" + item, R"({"qty":1})").status,
+                200);
+    const std::string body = R"({"store_id":")" + from.store +
+                             R"(","payment_method":"cash","delivery":{"location":{"lat":)" + lat + R"(,"lon":)" + lon +
+                             "}}}";
     auto res = p.CallAs(c.access_token, "POST", "/v1/checkout", body,
                         {{"Idempotency-Key", "recs-" + std::to_string(++key) + "-" + c.id}});
     ASSERT_EQ(res.status, 201) << res.body;
   };
-  Platform::Account a = p.SignUp(), b = p.SignUp(), c = p.SignUp(), newcomer = p.SignUp();
+  // Akwa (geohash s0wzh), near the store.
+  const auto order = [&](Platform::Account& c, std::vector<int> items) {
+    std::vector<std::string> ids;
+    for (int i : items) ids.push_back(products[static_cast<std::size_t>(i)]);
+    order_at(c, m, ids, "4.0530", "9.6970");
+  };
+  Platform::Account a = p.SignUp(), b = p.SignUp(), c = p.SignUp(), newcomer = p.SignUp(), e = p.SignUp();
   order(a, {0, 1});
   order(b, {0});
   order(c, {0, 2});
+  for (int i = 0; i < 4; ++i) order_at(e, closed, {ndole}, "4.0530", "9.6970");
   ASSERT_TRUE(Eventually(
       [&] {
         return Count(db, "SELECT count(*) FROM brain.interactions WHERE customer_id IN ('" + a.id + "','" + b.id +
-                             "','" + c.id + "')") == 5;
+                             "','" + c.id + "','" + e.id + "')") == 9;
       },
       90s))
       << "order.placed did not reach the brain";
@@ -147,6 +163,10 @@ TEST(BrainRecsTest, ServesPopularityThenTheChampionAndChallengerWithinTheRules) 
   EXPECT_EQ(Variant(home.body), "fallback");
   EXPECT_EQ(Ids(home.body).front(), products[0]);
   EXPECT_LE(Ids(home.body).size(), 3u);
+  auto all = p.CallAs(newcomer.access_token, "GET", "/v1/brain/recs/home?limit=20");
+  ASSERT_EQ(all.status, 200) << all.body;
+  EXPECT_EQ(Ids(all.body).size(), 3u) << "plantain, rice, beer: " << all.body;
+  for (const auto& id : Ids(all.body)) EXPECT_NE(id, ndole) << "the closed store's ndolé was recommended";
   const json::value first = json::parse(home.body);
   EXPECT_EQ(first.at("items").as_array()[0].at("price_xaf").as_int64(), 2500);
   // Buy again: a's own products.
@@ -157,6 +177,35 @@ TEST(BrainRecsTest, ServesPopularityThenTheChampionAndChallengerWithinTheRules) 
   std::vector<std::string> bought = {products[0], products[1]};
   std::sort(bought.begin(), bought.end());
   EXPECT_EQ(mine, bought);
+
+  // Popularity by neighbourhood: d, 3 km east (geohash s0wzj), buys soya twice. A newcomer there sees soya
+  // first; one in Akwa still sees plantain. d's third order (rice) shows in "buy again" at once.
+  Platform::Account d = p.SignUp();
+  order_at(d, m, {products[3]}, "4.0700", "9.7200");
+  order_at(d, m, {products[3]}, "4.0700", "9.7200");
+  ASSERT_TRUE(Eventually(
+      [&] { return Count(db, "SELECT count(*) FROM brain.interactions WHERE customer_id = '" + d.id + "'") == 2; },
+      90s));
+  ASSERT_TRUE(Eventually([&] {
+    home = p.CallAs(newcomer.access_token, "GET", "/v1/brain/recs/home?lat=4.0700&lon=9.7200");
+    return home.status == 200 && !Ids(home.body).empty() && Ids(home.body).front() == products[3];
+  })) << home.body;
+  home = p.CallAs(newcomer.access_token, "GET", "/v1/brain/recs/home?lat=4.0530&lon=9.6970");
+  ASSERT_EQ(home.status, 200);
+  ASSERT_FALSE(Ids(home.body).empty());
+  EXPECT_EQ(Ids(home.body).front(), products[0]) << home.body;
+  auto d_again = p.CallAs(d.access_token, "GET", "/v1/brain/recs/buy-again");
+  ASSERT_EQ(d_again.status, 200);
+  EXPECT_EQ(Ids(d_again.body), std::vector<std::string>{products[3]});  // now cached in Redis
+  order_at(d, m, {products[1]}, "4.0700", "9.7200");
+  EXPECT_TRUE(Eventually(
+      [&] {
+        d_again = p.CallAs(d.access_token, "GET", "/v1/brain/recs/buy-again");
+        return Ids(d_again.body).size() == 2;
+      },
+      90s))
+      << "the cached history was not marked stale: " << d_again.body;
+
   // Far away (Yaoundé): the Douala store does not deliver there.
   auto far = p.CallAs(newcomer.access_token, "GET", "/v1/brain/recs/home?lat=3.8480&lon=11.5021");
   ASSERT_EQ(far.status, 200);
@@ -171,6 +220,12 @@ TEST(BrainRecsTest, ServesPopularityThenTheChampionAndChallengerWithinTheRules) 
   })) << home.body;
   const json::value served = json::parse(home.body);
   EXPECT_EQ(served.at("model").at("version").as_int64(), 1);
+  // A customer without purchases: the cold-start popularity, not the model.
+  auto cold = p.CallAs(newcomer.access_token, "GET", "/v1/brain/recs/home?lat=4.0700&lon=9.7200");
+  ASSERT_EQ(cold.status, 200) << cold.body;
+  EXPECT_EQ(Variant(cold.body), "cold_start");
+  ASSERT_FALSE(Ids(cold.body).empty());
+  EXPECT_EQ(Ids(cold.body).front(), products[3]);
   // Plantain's companion is rice: first in the cart suggestions, and the cart's own product is left out.
   auto cart = p.CallAs(b.access_token, "POST", "/v1/brain/recs/bought-together",
                        R"({"product_ids":[")" + products[0] + R"("]})");
@@ -187,6 +242,12 @@ TEST(BrainRecsTest, ServesPopularityThenTheChampionAndChallengerWithinTheRules) 
   // A challenger: half of the customers (a stable hash) get it, the others the champion; admins can ask for
   // any customer.
   PromoteModel(reg, products, false);
+  // Forty customers with a purchase each (written straight into the brain's table: customers without history
+  // would get the cold-start popularity, not a model).
+  Psql(db,
+       "INSERT INTO brain.interactions (order_id, product_id, customer_id, store_id, zone, at) SELECT 'ab-' || i, '" +
+           products[0] + "', ('0193a5c2-9b33-7e50-9c73-' || lpad(i::text, 12, '0'))::uuid, '" + m.store +
+           "', 's0wzh9', now() - interval '1 day' FROM generate_series(0, 39) i");
   Platform::Account admin = p.SignUp();
   const std::string admin_token = p.Promote(admin, "admin");
   int challenger = 0, champion = 0;
@@ -215,6 +276,7 @@ TEST(BrainRecsTest, ServesPopularityThenTheChampionAndChallengerWithinTheRules) 
   ASSERT_TRUE(Eventually([&] {
     return Count(db, "SELECT count(*) FROM brain.predictions WHERE variant = 'champion' AND version = 1") > 0 &&
            Count(db, "SELECT count(*) FROM brain.predictions WHERE variant = 'fallback' AND version = 0") > 0 &&
+           Count(db, "SELECT count(*) FROM brain.predictions WHERE variant = 'cold_start' AND version = 0") > 0 &&
            Count(db, "SELECT count(*) FROM brain.predictions WHERE variant = 'challenger' AND version = 2") > 0;
   }));
 

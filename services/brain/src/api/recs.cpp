@@ -1,7 +1,8 @@
 // Recommendations (ARCHITECTURE §9): a customer's home feed, "buy again", "often bought together" for a cart and
-// similar products. The champion model answers most customers and the challenger a stable share; without a model
-// (none trained, or its file failing its sha256) popularity answers. Only products on sale are recommended, from
-// stores that are approved, not paused and (when the caller says where the customer is) deliver there. Every
+// similar products. The champion model answers most customers and the challenger a stable share; a customer with
+// no history yet (cold start), or anyone while there is no model (none trained, or its file failing its sha256),
+// gets what sells in their neighbourhood at this time of day. Only products on sale are recommended, from stores
+// that are approved, not paused, open now and (when the caller says where the customer is) deliver there. Every
 // answer is logged with the model version (brain.predictions) for later accuracy measurement.
 #include <boost/asio/awaitable.hpp>
 #include <boost/json.hpp>
@@ -14,6 +15,7 @@
 #include "okada/core/geo.hpp"
 #include "okada/core/http/paging.hpp"
 #include "okada/core/json_reader.hpp"
+#include "okada/core/redis/redis.hpp"
 #include "okada/core/wall_clock.hpp"
 #include "okada/users/client.hpp"
 #include "store/recs.hpp"
@@ -123,7 +125,7 @@ asio::awaitable<std::optional<store::Offer>> Deliverable(StatePtr s, const store
     } catch (const Error&) {
       co_return o;  // users unreachable: recommend rather than show nothing; checkout checks again
     }
-    if (!info || info->paused || !info->merchant_approved) continue;
+    if (!info || info->paused || !info->merchant_approved || !users::OpenAt(*info, NowS())) continue;
     if (where.known && geo::DistanceM(where.lat, where.lon, info->lat, info->lon) > info->delivery_radius_m) continue;
     co_return o;
   }
@@ -153,7 +155,7 @@ asio::awaitable<http::Response> Answer(StatePtr s, const std::string& endpoint, 
   const auto elapsed = std::chrono::steady_clock::now() - started;
   const std::int64_t us = std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count();
   s->recs_seconds->Observe(static_cast<double>(us) / 1e6);
-  if (!choice.model) s->recs_fallbacks->Add();
+  if (choice.variant == "fallback") s->recs_fallbacks->Add();
   s->recs->Log({NowMs(), endpoint, ask.customer, version, choice.variant, std::move(ids), us});
   co_return http::Response::Json(json::serialize(out), 200);
 }
@@ -162,15 +164,23 @@ std::function<bool(const std::string&)> OnSale(const store::Catalogue& c) {
   return [&c](const std::string& id) { return c.on_sale.count(id) > 0; };
 }
 
-// The popularity list, less `exclude`.
-std::vector<Pick> Popular(const store::Catalogue& c, const std::unordered_set<std::string>& exclude,
-                          std::size_t limit) {
-  std::vector<Pick> out;
-  for (const Pick& p : c.popular) {
-    if (out.size() >= limit) break;
-    if (!exclude.count(p.product_id)) out.push_back(p);
-  }
-  return out;
+// The neighbourhood to use for popularity: where the customer says they are, else their home zone.
+std::string Area(const Where& where, const std::string& home_zone) {
+  return where.known ? recs_serving::Neighbourhood(geo::Geohash(where.lat, where.lon, 5))
+                     : recs_serving::Neighbourhood(home_zone);
+}
+
+// Popularity around `area` at this time of day, less `exclude`.
+std::vector<Pick> Popular(const store::Catalogue& c, const std::string& area,
+                          const std::unordered_set<std::string>& exclude, std::size_t limit) {
+  const int part = recs_serving::Daypart(recs_serving::LocalHour(NowS()));
+  return recs_serving::ContextualPopular(c.popularity, area, part, OnSale(c), exclude, limit);
+}
+
+asio::awaitable<store::CustomerView> Customer(StatePtr s, const std::string& customer, Deadline deadline) {
+  if (customer.empty()) co_return store::CustomerView{};
+  redis::Client* redis = s->redis ? &s->redis->Local() : nullptr;
+  co_return co_await store::ReadCustomer(*s->db, redis, customer, deadline);
 }
 
 Deadline Budget(const http::Request& req) {
@@ -181,14 +191,14 @@ asio::awaitable<http::Response> Home(StatePtr s, http::Request& req) {
   const auto started = std::chrono::steady_clock::now();
   const Ask ask = ReadAsk(req);
   const Deadline deadline = Budget(req);
-  std::vector<recs_serving::HistoryItem> history;
-  if (!ask.customer.empty()) history = co_await store::CustomerHistory(*s->db, ask.customer, deadline);
+  const store::CustomerView who = co_await Customer(s, ask.customer, deadline);
   const auto catalogue = s->recs->Products();
-  const Choice choice = ModelFor(*s, ask.customer);
+  Choice choice = ModelFor(*s, ask.customer);
+  if (choice.model && who.history.empty()) choice = Choice{nullptr, "cold_start"};
   const std::size_t want = ask.limit * 4;
   std::vector<Pick> ranked =
-      choice.model ? recs_serving::Rank(choice.model->model, history, NowS(), OnSale(*catalogue), {}, want)
-                   : Popular(*catalogue, {}, want);
+      choice.model ? recs_serving::Rank(choice.model->model, who.history, NowS(), OnSale(*catalogue), {}, want)
+                   : Popular(*catalogue, Area(ask.where, who.home_zone), {}, want);
   const std::string endpoint = "home";  // named: GCC 12 mishandles temporaries inside co_await arguments
   co_return co_await Answer(s, endpoint, ask, choice, std::move(ranked), *catalogue, started, deadline);
 }
@@ -197,12 +207,11 @@ asio::awaitable<http::Response> BuyAgain(StatePtr s, http::Request& req) {
   const auto started = std::chrono::steady_clock::now();
   const Ask ask = ReadAsk(req);
   const Deadline deadline = Budget(req);
-  std::vector<recs_serving::HistoryItem> history;
-  if (!ask.customer.empty()) history = co_await store::CustomerHistory(*s->db, ask.customer, deadline);
+  const store::CustomerView who = co_await Customer(s, ask.customer, deadline);
   const auto catalogue = s->recs->Products();
   Choice none;
   none.variant = "history";
-  std::vector<Pick> ranked = recs_serving::BuyAgain(history, NowS(), OnSale(*catalogue), ask.limit * 4);
+  std::vector<Pick> ranked = recs_serving::BuyAgain(who.history, NowS(), OnSale(*catalogue), ask.limit * 4);
   const std::string endpoint = "buy_again";
   co_return co_await Answer(s, endpoint, ask, none, std::move(ranked), *catalogue, started, deadline);
 }
@@ -225,7 +234,7 @@ asio::awaitable<http::Response> Around(StatePtr s, http::Request& req, std::stri
   const std::size_t want = ask.limit * 4;
   std::vector<Pick> ranked =
       choice.model ? recs_serving::Rank(choice.model->model, basket, now, OnSale(*catalogue), exclude, want)
-                   : Popular(*catalogue, exclude, want);
+                   : Popular(*catalogue, Area(ask.where, ""), exclude, want);
   co_return co_await Answer(s, endpoint, ask, choice, std::move(ranked), *catalogue, started, deadline);
 }
 

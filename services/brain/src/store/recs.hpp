@@ -1,7 +1,8 @@
 #pragma once
 // What recommendation serving reads: the champion and challenger models from the registry (brain/registry; a
 // model is used only if its artifact still has its sha256), the products on sale (brain.listings) with the
-// popularity fallback (brain.interactions, 28 days), customers' histories, and the prediction log.
+// popularity tables (brain.interactions, 28 days: overall and by neighbourhood and time of day), customers'
+// histories and home zones (Redis first, see CustomerView), and the prediction log.
 #include <boost/asio/awaitable.hpp>
 #include <filesystem>
 #include <memory>
@@ -13,6 +14,13 @@
 #include "domain/recs.hpp"
 #include "okada/core/deadline.hpp"
 #include "okada/core/pg/pg.hpp"
+
+namespace okada::redis {
+class Client;
+}  // namespace okada::redis
+namespace okada::events {
+struct Event;
+}  // namespace okada::events
 
 namespace okada::brain::store {
 
@@ -29,7 +37,7 @@ struct Offer {
 
 struct Catalogue {
   std::unordered_map<std::string, std::vector<Offer>> on_sale;  // product → its available listings
-  std::vector<recs_serving::Pick> popular;                      // orders in 28 days, most first (on sale only)
+  recs_serving::PopularityTable popularity;                     // orders in 28 days (overall: on sale only)
 };
 
 struct Prediction {
@@ -68,10 +76,23 @@ class RecsStore {
   std::vector<Prediction> log_;
 };
 
-// The customer's purchases (a year): product, orders containing it, latest.
-boost::asio::awaitable<std::vector<recs_serving::HistoryItem>> CustomerHistory(pg::Database& db,
-                                                                               const std::string& customer_id,
-                                                                               Deadline deadline);
+// What serving knows about a customer: their purchases (a year: product, orders containing it, latest) and their
+// home zone (the feature store's customer_activity.home_zone, online in Redis; "" unknown).
+struct CustomerView {
+  std::vector<recs_serving::HistoryItem> history;
+  std::string home_zone;
+  bool from_cache = false;  // the history came from Redis
+};
+
+// One Redis round trip reads the history's generation, the cached history (okada:brain:history:<customer>, a hash
+// product → "orders,last", tagged with the generation it was read at) and the home zone. A missing or stale
+// history is read from PostgreSQL (brain.interactions) and cached for an hour. Redis away: PostgreSQL alone.
+boost::asio::awaitable<CustomerView> ReadCustomer(pg::Database& db, redis::Client* redis,
+                                                  const std::string& customer_id, Deadline deadline);
+// The consumer's after-commit hook: each committed order.placed bumps its customer's history generation, so the
+// next read goes to PostgreSQL. A lost bump leaves the cache stale for at most its hour.
+boost::asio::awaitable<void> MarkHistoriesStale(const std::vector<okada::events::Event>& applied, redis::Client& redis,
+                                                Deadline deadline);
 boost::asio::awaitable<std::int64_t> FlushPredictions(pg::Database& db, std::vector<Prediction> batch,
                                                       Deadline deadline);
 

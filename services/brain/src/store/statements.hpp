@@ -112,6 +112,21 @@ inline const pg::Statement kPopular{
     "brain.recs_popular",
     "SELECT product_id::text AS product_id, count(*)::float8 AS n FROM brain.interactions "
     "WHERE at > now() - interval '28 days' GROUP BY product_id ORDER BY n DESC, product_id LIMIT 2000"};
+// Orders per product by coarse zone and UTC hour, 28 days: cold-start popularity by neighbourhood and time of day.
+inline const pg::Statement kPopularSlots{
+    "brain.recs_popular_slots",
+    "SELECT coalesce(zone, '') AS zone, extract(hour FROM at AT TIME ZONE 'UTC')::int AS utc_hour, "
+    "product_id::text AS product_id, count(*)::float8 AS n FROM brain.interactions "
+    "WHERE at > now() - interval '28 days' GROUP BY 1, 2, 3"};
+// The pipeline's export, a page after a position: $1 since (unix s), $2 at (µs since the epoch, -1 = start),
+// $3 order_id, $4 product_id, $5 limit.
+inline const pg::Statement kExportInteractions{
+    "brain.export_interactions",
+    "SELECT customer_id::text AS customer_id, product_id::text AS product_id, order_id, "
+    "(extract(epoch FROM at) * 1000000)::int8 AS at_us FROM brain.interactions "
+    "WHERE at >= to_timestamp($1::float8) AND (at, order_id, product_id) > "
+    "(timestamptz 'epoch' + $2::int8 * interval '1 microsecond', $3::text, $4::uuid) "
+    "ORDER BY at, order_id, product_id LIMIT $5::int8"};
 // $1 customer
 inline const pg::Statement kHistory{
     "brain.recs_history",
