@@ -37,7 +37,7 @@ out of MASE and counted in mase_left_out. Progress (series done / total) goes to
   --models LIST    comma-separated, run in order (default auto):
                      snaive  seasonal naive (the value one season back)
                      ets     Holt-Winters exponential smoothing, additive or multiplicative season, damped trend or
-                             none, chosen by AICc; parameters fitted by SSE
+                             none; parameters fitted by the SSE of 1- to H-step errors, the form by a penalised fit
                      theta   the Theta method with the M4 benchmark's seasonality test and decomposition
                      auto    per series, the candidate (or the mean of the best two to four) with the lowest
                              rolling-origin backtest error on the training history alone; with M = 24 the

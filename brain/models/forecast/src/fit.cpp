@@ -153,6 +153,48 @@ double HwRun(const std::vector<double>& y, const HwSpec& spec, const HwParams& p
   return sse;
 }
 
+double HwMultiStepSse(const std::vector<double>& y, const HwSpec& spec, const HwParams& p, HwState& st,
+                      const std::vector<int>& horizons) {
+  const bool seasonal = spec.season > 1 && st.seasonal.size() == static_cast<std::size_t>(spec.season);
+  const std::size_t m = seasonal ? st.seasonal.size() : 1;
+  const bool mult = spec.multiplicative && seasonal;
+  const double phi = spec.trend ? p.phi : 0.0;
+  // Σ_{i=1..h} φ^i per listed horizon.
+  std::vector<double> damp(horizons.size(), 0.0);
+  for (std::size_t k = 0; k < horizons.size(); ++k) {
+    double f = 1;
+    for (int i = 1; i <= horizons[k]; ++i) damp[k] += (f *= phi);
+  }
+  double l = st.level, b = spec.trend ? st.slope : 0.0;
+  double sse = 0;
+  const std::size_t n = y.size();
+  for (std::size_t t = 0; t < n; ++t) {
+    // Forecasts from the state before y[t] (origin t−1) for t−1+h. The seasonal slot of a phase holds its latest
+    // estimate, which is what a forecast made at this origin would use.
+    for (std::size_t k = 0; k < horizons.size(); ++k) {
+      const std::size_t target = t + static_cast<std::size_t>(horizons[k]) - 1;
+      if (target >= n) continue;
+      const double base = l + damp[k] * b;
+      const double s = seasonal ? st.seasonal[target % m] : (mult ? 1.0 : 0.0);
+      const double e = y[target] - (mult ? base * s : base + s);
+      sse += e * e;
+    }
+    const double base = l + phi * b;
+    double& s = st.seasonal[seasonal ? t % m : 0];
+    const double season = seasonal ? s : (mult ? 1.0 : 0.0);
+    const double l_new =
+        mult ? p.alpha * y[t] / season + (1 - p.alpha) * base : p.alpha * (y[t] - season) + (1 - p.alpha) * base;
+    if (spec.trend) b = p.beta * (l_new - l) + (1 - p.beta) * phi * b;
+    l = l_new;
+    if (seasonal) s = mult ? p.gamma * y[t] / l + (1 - p.gamma) * s : p.gamma * (y[t] - l) + (1 - p.gamma) * s;
+    if (mult && (!(l > 0) || !(s > 0))) return kInf;
+    if (!std::isfinite(sse)) return kInf;
+  }
+  st.level = l;
+  st.slope = b;
+  return sse;
+}
+
 std::vector<double> HwForecast(const HwSpec& spec, const HwParams& p, const HwState& st, std::size_t n, int horizon) {
   const bool seasonal = spec.season > 1 && st.seasonal.size() == static_cast<std::size_t>(spec.season);
   const bool mult = spec.multiplicative && seasonal;
@@ -171,7 +213,7 @@ std::vector<double> HwForecast(const HwSpec& spec, const HwParams& p, const HwSt
   return out;
 }
 
-bool FitHoltWinters(const std::vector<double>& y, const HwSpec& spec, HwFit& out) {
+bool FitHoltWinters(const std::vector<double>& y, const HwSpec& spec, HwFit& out, const std::vector<int>& horizons) {
   const HwState init = HwInitialState(y, spec);
   const bool seasonal = spec.season > 1 && init.seasonal.size() == static_cast<std::size_t>(spec.season);
   // Coordinates: α; then β/α and φ with a trend; then γ/(1−α) with a season.
@@ -195,20 +237,25 @@ bool FitHoltWinters(const std::vector<double>& y, const HwSpec& spec, HwFit& out
   HwState scratch;
   auto sse = [&](const std::vector<double>& z) {
     scratch = init;
-    return HwRun(y, spec, params(z), scratch, nullptr);
+    return horizons.empty() ? HwRun(y, spec, params(z), scratch, nullptr)
+                            : HwMultiStepSse(y, spec, params(z), scratch, horizons);
   };
   double best = kInf;
   const auto z = NelderMead(sse, z0, 1.0, 150 * static_cast<int>(z0.size()), 1e-7, &best);
   if (!std::isfinite(best)) return false;
+  double terms = 0;
+  for (int h : horizons.empty() ? std::vector<int>{1} : horizons)
+    terms +=
+        y.size() >= static_cast<std::size_t>(h) ? static_cast<double>(y.size() - static_cast<std::size_t>(h) + 1) : 0;
+  terms = std::max(terms, 1.0);
   out.spec = spec;
   out.params = params(z);
   out.state = init;
   out.sse = HwRun(y, spec, out.params, out.state, &out.residuals);
-  const double n = static_cast<double>(y.size());
-  // Parameters: the smoothing ones and the initial states, as R's ets counts them.
-  double k = 2 + (spec.trend ? 3 : 0) + (seasonal ? static_cast<double>(spec.season) : 0);
-  const double sigma2 = std::max(out.sse / n, 1e-300);
-  out.aicc = n * std::log(sigma2) + 2 * k + (n - k - 1 > 0 ? 2 * k * (k + 1) / (n - k - 1) : kInf);
+  // Parameters: α and the initial level; β, φ and the initial slope; γ and the M − 1 free initial seasons + σ², as
+  // R's ets counts them.
+  const double k = 2 + (spec.trend ? 3 : 0) + (seasonal ? static_cast<double>(spec.season) : 0);
+  out.choice = terms * std::log(std::max(best / terms, 1e-300)) + 2 * k;
   return std::isfinite(out.sse);
 }
 
@@ -237,6 +284,15 @@ SesFit FitSes(const std::vector<double>& y) {
   out.alpha = ToBounded(z[0], 1e-4, 0.9999);
   out.fitted.assign(n, 0.0);
   out.level = run(out.alpha, y[0] + z[1] * scale, &out.fitted).second;
+  return out;
+}
+
+std::vector<int> FitHorizons(int horizon) {
+  std::vector<int> out;
+  for (int eighths : {0, 1, 2, 3, 4, 6, 8}) {
+    const int h = std::max(1, horizon * eighths / 8);
+    if (out.empty() || h > out.back()) out.push_back(h);
+  }
   return out;
 }
 

@@ -37,19 +37,28 @@ HwState HwInitialState(const std::vector<double>& y, const HwSpec& spec);
 /// not null, receives the n one-step errors.
 double HwRun(const std::vector<double>& y, const HwSpec& spec, const HwParams& p, HwState& state,
              std::vector<double>* residuals);
+/// The fitting criterion with `horizons` (each ≥ 1): the sum of squared h-step errors over every origin and every h
+/// listed (R's ets "amse" criterion on chosen horizons), +inf as HwRun. Leaves `state` after the last value.
+double HwMultiStepSse(const std::vector<double>& y, const HwSpec& spec, const HwParams& p, HwState& state,
+                      const std::vector<int>& horizons);
 /// The h-step forecasts from the state after n observations.
 std::vector<double> HwForecast(const HwSpec& spec, const HwParams& p, const HwState& state, std::size_t n, int horizon);
 
-/// A fitted form: its parameters, SSE, AICc, final state and residuals.
+/// A fitted form: its parameters, one-step SSE, the score that compares forms, final state and residuals.
 struct HwFit {
   HwSpec spec;
   HwParams params;
   HwState state;
-  double sse = 0, aicc = 0;
+  double sse = 0;  // of the one-step errors
+  // T·log(C/T) + 2k with C the minimised criterion (the multi-step SSE when fitted on horizons) over its T terms
+  // and k the parameters (smoothing and initial states): how ExponentialSmoothing compares forms fitted alike.
+  double choice = 0;
   std::vector<double> residuals;
 };
-/// Fits the smoothing parameters of `spec` by SSE. Returns false when no finite fit exists.
-bool FitHoltWinters(const std::vector<double>& y, const HwSpec& spec, HwFit& out);
+/// Fits the smoothing parameters of `spec` by SSE: of one-step errors when `horizons` is empty, else of the h-step
+/// errors for each h in `horizons`. Returns false when no finite fit exists.
+bool FitHoltWinters(const std::vector<double>& y, const HwSpec& spec, HwFit& out,
+                    const std::vector<int>& horizons = {});
 
 /// Simple exponential smoothing fitted by SSE over α and the initial level; `fitted` gets the one-step forecasts.
 struct SesFit {
@@ -57,5 +66,8 @@ struct SesFit {
   std::vector<double> fitted;
 };
 SesFit FitSes(const std::vector<double>& y);
+
+/// The horizons Holt-Winters is fitted on for an H-step forecast: 1, H/8, H/4, 3H/8, H/2, 3H/4 and H (distinct).
+std::vector<int> FitHorizons(int horizon);
 
 }  // namespace okada::brain::forecast::detail

@@ -166,9 +166,10 @@ Forecast HoltWinters(const std::vector<double>& history, int horizon, int season
   spec.trend = trend == Trend::kDamped && history.size() >= 4;
   spec.multiplicative = seasonality == Seasonality::kMultiplicative && spec.season > 1 && AllPositive(history);
   detail::HwFit fit;
-  if (!detail::FitHoltWinters(history, spec, fit)) {
+  const auto horizons = detail::FitHorizons(horizon);
+  if (!detail::FitHoltWinters(history, spec, fit, horizons)) {
     spec.multiplicative = false;
-    if (!detail::FitHoltWinters(history, spec, fit)) return SeasonalNaive(history, horizon, season);
+    if (!detail::FitHoltWinters(history, spec, fit, horizons)) return SeasonalNaive(history, horizon, season);
   }
   return FromFit(fit, history, horizon);
 }
@@ -190,10 +191,11 @@ Forecast ExponentialSmoothing(const std::vector<double>& history, int horizon, i
   }
   detail::HwFit best;
   bool found = false;
+  const auto horizons = detail::FitHorizons(horizon);
   for (const auto& spec : specs) {
     detail::HwFit fit;
-    if (!detail::FitHoltWinters(history, spec, fit)) continue;
-    if (!found || fit.aicc < best.aicc) {
+    if (!detail::FitHoltWinters(history, spec, fit, horizons)) continue;
+    if (!found || fit.choice < best.choice) {
       best = std::move(fit);
       found = true;
     }

@@ -21,17 +21,20 @@ struct Forecast {
 /// history is shorter than one season. Throws std::invalid_argument on an empty history or horizon < 1.
 Forecast SeasonalNaive(const std::vector<double>& history, int horizon, int season);
 
-/// Exponential smoothing: Holt-Winters with additive damped trend and additive or multiplicative seasonality, the
-/// form (and whether to keep the trend and the season at all) chosen by AICc over the fitted candidates. Smoothing
-/// parameters α, β ≤ α, γ ≤ 1−α and the damping φ ∈ [0.8, 0.98] minimise the in-sample one-step SSE (Nelder–Mead in a
-/// bounded parameterisation). Non-seasonal when M = 1 or the history is shorter than two seasons; multiplicative
-/// forms only when every value is positive.
+/// Exponential smoothing: Holt-Winters with additive damped trend (or none) and additive or multiplicative
+/// seasonality. Smoothing parameters α, β ≤ α, γ ≤ 1−α and the damping φ ∈ [0.8, 0.98] minimise the in-sample SSE of
+/// the h-step errors for h = 1, H/8, H/4, 3H/8, H/2, 3H/4 and H from every origin (R's "amse" criterion on those
+/// horizons; Nelder–Mead in a bounded parameterisation) — one-step SSE alone drives α to 1 on long hourly series,
+/// which serves 48-step forecasts badly. The form with the lowest T·log(SSE/T) + 2k (T error terms, k parameters
+/// including initial states) is kept. Non-seasonal when M = 1, the history is shorter than two seasons or (with three
+/// seasons or more) M4's seasonality test says no; multiplicative forms only when every value is positive.
 Forecast ExponentialSmoothing(const std::vector<double>& history, int horizon, int season);
 
 enum class Seasonality { kAdditive, kMultiplicative };
 enum class Trend { kNone, kDamped };
-/// One Holt-Winters form (for tests and for callers that know the form): `season` ≤ 1 means non-seasonal. A
-/// multiplicative form on a history with a non-positive value is fitted additively instead.
+/// One Holt-Winters form (for tests and for callers that know the form), fitted as ExponentialSmoothing fits its
+/// forms: `season` ≤ 1 means non-seasonal. A multiplicative form on a history with a non-positive value is fitted
+/// additively instead.
 Forecast HoltWinters(const std::vector<double>& history, int horizon, int season, Trend trend, Seasonality seasonality);
 
 /// The Theta method as the M4 benchmark runs it (Assimakopoulos & Nikolopoulos 2000): when the 90% autocorrelation
