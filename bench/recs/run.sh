@@ -38,6 +38,7 @@ BIN="${OKADA_BIN:-$ROOT/build/release/apps/okada/okada}"
 BRAIN="${OKADA_BRAIN_BIN:-$ROOT/build/release/apps/okada-brain/okada-brain}"
 [[ -x "$BIN" ]] || die "no okada binary at $BIN (cmake --build --preset release --target okada, or set OKADA_BIN)"
 [[ -x "$BRAIN" ]] || die "no okada-brain at $BRAIN (cmake --build --preset release --target okada-brain)"
+unset OKADA_BIN OKADA_BRAIN_BIN  # ours, not okada's: its configuration refuses unknown OKADA_* variables
 SERVER_CPU=0 CLIENT_CPU=1
 (($(nproc) >= 2)) || CLIENT_CPU=0
 
