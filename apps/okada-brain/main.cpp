@@ -1,5 +1,5 @@
 // okada-brain: the AI Brain's offline binary. `okada brain ARGS` forwards ARGS here.
-// Commands: route, route-check, eta, policy, eval-recs (see kMainHelp).
+// Commands: route, route-check, eta, policy, eval-recs, forecast, train|evaluate|promote|list (see kMainHelp).
 
 #include <cerrno>
 #include <cstdio>
@@ -13,6 +13,7 @@
 
 #include "cli.hpp"
 #include "eta_cmd.hpp"
+#include "forecast_cmd.hpp"
 #include "okada/brain/routing/checker.hpp"
 #include "okada/brain/routing/problem.hpp"
 #include "okada/brain/routing/solution.hpp"
@@ -33,6 +34,7 @@ Commands:
   eta          ETA (travel-time) model: eta trips|train|evaluate (synthetic trips, XGBoost training, errors)
   policy       train (LibTorch) or evaluate the learned routing policy: policy train|eval
   eval-recs    measure the recommenders (popularity, item-kNN, hybrid) offline on an interactions CSV
+  forecast     forecast series in the M4 layout (seasonal naive, ETS, Theta, auto); M4 sMAPE/MASE with --test
   train        train a model, evaluate it against the champion, register it, promote it if better (recs)
   evaluate     evaluate a registered version against the champion on fresh data
   promote      make a registered version the champion (only if it beats the champion)
@@ -227,6 +229,7 @@ int main(int argc, char** argv) {
   if (command == "eta") return okada::brain::eta_cmd::EtaCommand(argc, argv);
   if (command == "policy") return okada::brain::PolicyCommand(argc, argv);
   if (command == "eval-recs") return okada::brain::EvalRecsCommand(argc, argv);
+  if (command == "forecast") return okada::brain::RunForecastCommand(argc, argv);
   if (command == "train" || command == "evaluate" || command == "promote" || command == "list")
     return okada::brain::PipelineCommand(argc, argv);
   std::cerr << "okada brain: unknown command '" << command << "'\n\n" << kMainHelp;
