@@ -85,6 +85,39 @@ Forecast SeasonalMean(const std::vector<double>& y, int horizon, int season, int
       std::move(point), residuals, 0, [spread](int) { return spread; }, AllNonNegative(y));
 }
 
+// Croston's method with the Syntetos–Boylan correction (SBA) for intermittent demand: the sizes of the non-zero
+// demands and the intervals between them are smoothed separately (α = 0.1); the forecast is flat,
+// (1 − α/2) · size / interval per period.
+Forecast Croston(const std::vector<double>& y, int horizon) {
+  constexpr double kAlpha = 0.1;
+  double size = 0, interval = 1;
+  bool started = false;
+  int since = 0;
+  std::vector<double> fitted(y.size(), std::nan(""));
+  for (std::size_t t = 0; t < y.size(); ++t) {
+    if (started) fitted[t] = (1 - kAlpha / 2) * size / interval;
+    ++since;
+    if (y[t] != 0) {
+      if (!started) {
+        size = y[t];
+        interval = since;
+        started = true;
+      } else {
+        size += kAlpha * (y[t] - size);
+        interval += kAlpha * (since - interval);
+      }
+      since = 0;
+    }
+  }
+  const double level = started ? (1 - kAlpha / 2) * size / interval : 0.0;
+  std::vector<double> residuals(y.size(), std::nan(""));
+  for (std::size_t t = 0; t < y.size(); ++t)
+    if (!std::isnan(fitted[t])) residuals[t] = y[t] - fitted[t];
+  return Band(
+      std::vector<double>(static_cast<std::size_t>(horizon), level), residuals, 0, [](int) { return 1.0; },
+      AllNonNegative(y));
+}
+
 }  // namespace
 
 Forecast SeasonalNaive(const std::vector<double>& history, int horizon, int season) {
@@ -256,6 +289,8 @@ Forecast ForecastByName(const std::string& model, const std::vector<double>& his
   if (model == "theta_w") return Theta(history, horizon, week);
   if (model == "ets_w") return ExponentialSmoothing(history, horizon, week);
   if (model == "smean_w") return SeasonalMean(history, horizon, week, 3);
+  if (model == "smean_long") return SeasonalMean(history, horizon, season, 12);
+  if (model == "croston") return Croston(history, horizon);
   throw std::invalid_argument("unknown forecasting model '" + model + "'");
 }
 

@@ -34,6 +34,17 @@ Errors Measure(std::span<const double> train, std::span<const double> actual, st
   return e;
 }
 
+}  // namespace
+
+bool Intermittent(const std::vector<double>& history) {
+  if (history.empty()) return false;
+  std::size_t zeros = 0;
+  for (double v : history) zeros += v == 0;
+  return static_cast<double>(zeros) > 0.25 * static_cast<double>(history.size());
+}
+
+namespace {
+
 std::vector<double> MeanOf(const std::vector<const std::vector<double>*>& rows) {
   std::vector<double> out(rows.front()->size(), 0.0);
   for (const auto* r : rows)
@@ -50,9 +61,13 @@ std::string Selection::Name() const {
   return out + ")";
 }
 
-std::vector<std::string> CandidateModels(std::size_t history_length, int season) {
+std::vector<std::string> CandidateModels(std::size_t history_length, int season, bool intermittent) {
   std::vector<std::string> out{"snaive", "ets", "theta"};
   if (season > 1) out.push_back("smean");
+  if (intermittent) {
+    out.push_back("croston");
+    if (season > 1) out.push_back("smean_long");
+  }
   if (season == 24 && history_length >= 2 * 7 * 24) {
     out.push_back("snaive_w");
     out.push_back("theta_w");
@@ -76,7 +91,7 @@ Selection SelectModel(const std::vector<double>& history, int horizon, int seaso
     sel.models = {"ets"};
     return sel;
   }
-  const auto candidates = CandidateModels(n, season);
+  const auto candidates = CandidateModels(n, season, Intermittent(history));
   // forecasts[c][o]: candidate c's forecast from origin o; errors likewise.
   std::vector<std::vector<std::vector<double>>> forecasts(candidates.size());
   std::vector<std::vector<Errors>> errors(candidates.size());
@@ -97,13 +112,17 @@ Selection SelectModel(const std::vector<double>& history, int horizon, int seaso
   }
   if (!(ref_smape > 1e-9)) ref_smape = 1;
   if (!(ref_mase > 1e-9)) ref_mase = 1;
+  // Intermittent demand (a store's product selling a unit or two on some days, none on others): sMAPE is 200 on
+  // every zero day with a non-zero forecast and 0 when both are zero, so it rewards echoing last week's zeros.
+  // Such series are judged by MASE alone.
+  const double smape_weight = Intermittent(history) ? 0.0 : 1.0;
   auto score = [&](const std::vector<Errors>& es) {
     double s = 0, m = 0;
     for (const auto& e : es) {
       s += e.smape;
       m += e.mase;
     }
-    return s / ref_smape + m / ref_mase;
+    return (smape_weight * s / ref_smape + m / ref_mase) / (smape_weight + 1);
   };
   std::vector<double> scores(candidates.size());
   for (std::size_t c = 0; c < candidates.size(); ++c) scores[c] = score(errors[c]);
@@ -111,7 +130,7 @@ Selection SelectModel(const std::vector<double>& history, int horizon, int seaso
   std::iota(rank.begin(), rank.end(), 0);
   std::stable_sort(rank.begin(), rank.end(), [&](std::size_t a, std::size_t b) { return scores[a] < scores[b]; });
   sel.models = {candidates[rank[0]]};
-  sel.backtest_score = scores[rank[0]] / 2;
+  sel.backtest_score = scores[rank[0]];
   sel.origins = static_cast<int>(origins.size());
   // Equal-weight means of the best two, three and four: taken only when they backtest strictly better.
   for (std::size_t k = 2; k <= std::min<std::size_t>(kMaxEnsemble, rank.size()); ++k) {
@@ -122,7 +141,7 @@ Selection SelectModel(const std::vector<double>& history, int horizon, int seaso
       const std::vector<double> train(history.begin(), history.begin() + static_cast<std::ptrdiff_t>(origins[o]));
       es.push_back(Measure(train, std::span<const double>(history.data() + origins[o], h), MeanOf(rows), season));
     }
-    const double s = score(es) / 2;
+    const double s = score(es);
     if (s < sel.backtest_score) {
       sel.backtest_score = s;
       sel.models.clear();

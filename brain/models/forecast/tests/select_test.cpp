@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <vector>
 
 #include "okada/brain/forecast/benchmark.hpp"
@@ -143,12 +144,42 @@ TEST(SelectAndForecast, AnEnsembleIsTheMeanOfItsMembers) {
   }
 }
 
+// A store's slow product: 0–3 units a day, more at weekends, zero on most weekdays. sMAPE would favour echoing last
+// week (200 on every zero day with a non-zero forecast, 0 when both are zero); judged by MASE, as intermittent series
+// are, a smoother model wins and forecasts the next four weeks better than seasonal naive.
+TEST(SelectModel, IntermittentDemandIsJudgedByScaledErrorNotSmape) {
+  std::uint64_t state = 12345;
+  const auto uniform = [&] {
+    state = state * 6364136223846793005ull + 1442695040888963407ull;
+    return static_cast<double>(state >> 11) * 0x1.0p-53;
+  };
+  std::vector<double> all;
+  for (int d = 0; d < 180; ++d) {
+    const double rate = d % 7 >= 5 ? 1.6 : 0.35;  // Saturday and Sunday busier
+    int units = -1;                               // Poisson(rate), Knuth's product of uniforms
+    for (double p = 1; p > std::exp(-rate); p *= uniform()) ++units;
+    all.push_back(units);
+  }
+  const std::vector<double> history(all.begin(), all.end() - 28), future(all.end() - 28, all.end());
+  ASSERT_TRUE(Intermittent(history));
+  Selection sel;
+  const Forecast f = SelectAndForecast(history, 28, 7, &sel);
+  EXPECT_NE(sel.Name(), "snaive");
+  const Forecast naive = ForecastByName("snaive", history, 28, 7);
+  EXPECT_LT(Mase(history, future, f.point, 7), Mase(history, future, naive.point, 7)) << sel.Name();
+  std::vector<double> steady(100, 5.0);
+  steady[10] = 0;
+  EXPECT_FALSE(Intermittent(steady));
+}
+
 TEST(CandidateModels, WeeklyOnesOnlyForHourlyDataWithTwoWeeks) {
   EXPECT_EQ(CandidateModels(1000, 12), (std::vector<std::string>{"snaive", "ets", "theta", "smean"}));
   EXPECT_EQ(CandidateModels(300, 24), (std::vector<std::string>{"snaive", "ets", "theta", "smean"}));
   EXPECT_EQ(CandidateModels(336, 24),
             (std::vector<std::string>{"snaive", "ets", "theta", "smean", "snaive_w", "theta_w", "ets_w", "smean_w"}));
   EXPECT_EQ(CandidateModels(50, 1), (std::vector<std::string>{"snaive", "ets", "theta"}));
+  EXPECT_EQ(CandidateModels(150, 7, true),
+            (std::vector<std::string>{"snaive", "ets", "theta", "smean", "croston", "smean_long"}));
 }
 
 }  // namespace

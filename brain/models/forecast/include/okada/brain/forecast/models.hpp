@@ -52,7 +52,8 @@ bool IsSeasonal(const std::vector<double>& history, int season);
 std::vector<double> SeasonalIndices(const std::vector<double>& history, int season, bool multiplicative);
 
 /// Forecasts with a model named as the CLI names it: "snaive", "ets", "theta", "auto" (SelectAndForecast), or one of
-/// the extra candidates `auto` considers (CandidateModels: "smean", "snaive_w", "theta_w", "ets_w", "smean_w"; the
+/// the extra candidates `auto` considers (CandidateModels: "smean", "snaive_w", "theta_w", "ets_w", "smean_w",
+/// "croston", "smean_long"; the
 /// weekly ones use season 7·M, or M when the history is shorter than two weeks). Throws std::invalid_argument for an
 /// unknown name.
 Forecast ForecastByName(const std::string& model, const std::vector<double>& history, int horizon, int season);
