@@ -57,7 +57,7 @@ asio::awaitable<http::ClientResponse> Get(ServiceTransport* to, std::string url,
   req.method = http::Method::kGet;
   req.url = std::move(url);
   req.headers.emplace_back(std::string(access::kServiceTokenHeader), std::move(token));
-  req.headers.emplace_back("Accept-Language", "fr");
+  req.headers.emplace_back("Accept-Language", "en");
   req.deadline = DeadlineIn(std::chrono::seconds(60));
   co_return co_await to->Call(std::move(req));
 }
@@ -79,6 +79,16 @@ std::string Text(const json::object& o, const char* key) {
 }
 
 void Say(const std::string& line) { std::cerr << "okada brain export: " << line << std::endl; }
+
+// "503 Database unavailable: cannot connect to the database" from a problem+json answer (the raw body otherwise).
+std::string Problem(const http::ClientResponse& res) {
+  std::string out = std::to_string(res.status);
+  boost::system::error_code ec;
+  const json::value v = json::parse(res.body, ec);
+  if (ec || !v.is_object()) return out + " " + res.body.substr(0, 200);
+  const std::string title = Text(v.get_object(), "title"), detail = Text(v.get_object(), "detail");
+  return out + " " + title + (detail.empty() ? "" : ": " + detail);
+}
 
 }  // namespace
 
@@ -158,7 +168,8 @@ int RunBrainExportCommand(int argc, char** argv) {
         if (!cursor.empty()) url += "&cursor=" + cursor;
         http::ClientResponse res = call(brain, url);
         if (res.status != 200)
-          throw std::runtime_error("the brain's export answered " + std::to_string(res.status) + ": " + res.body);
+          throw std::runtime_error("the brain's export answered " + Problem(res) +
+                                   (res.status == 503 ? " (is OKADA_PG_URL right and PostgreSQL running?)" : ""));
         const json::value page = json::parse(res.body);
         for (const json::value& row : page.at("items").as_array()) {
           const json::array& r = row.as_array();
@@ -188,7 +199,7 @@ int RunBrainExportCommand(int argc, char** argv) {
           continue;
         }
         if (res.status != 200)
-          throw std::runtime_error("the catalogue answered " + std::to_string(res.status) + " for " + id);
+          throw std::runtime_error("the catalogue answered " + Problem(res) + " for product " + id);
         const json::value product = json::parse(res.body);
         const json::object& p = product.as_object();
         std::int64_t price = 0;
