@@ -10,6 +10,7 @@
 #include <fstream>
 #include <thread>
 
+#include "okada/core/crypto/rotation.hpp"
 #include "okada/core/io.hpp"
 #include "okada/core/log.hpp"
 #include "okada/core/metrics.hpp"
@@ -263,6 +264,57 @@ TEST(MigrationNames, MustFollowTheConvention) {
   EXPECT_EQ(ParseMigration("V012__orders.sql", "").version, 12);
   for (const char* bad : {"V1_init.sql", "init.sql", "V__x.sql", "Vx__y.sql", "V001__.sql", "V001__a.txt", "V0__a.sql"})
     EXPECT_THROW(ParseMigration(bad, ""), MigrationError) << bad;
+}
+
+// --- background re-encryption --------------------------------------------------------------------------------
+
+// A row whose rewrite fails (here a trigger refuses the first UPDATE of the table's last row, as a deadline or a
+// dropped connection would) is tried again on the next run: the pass must not move past it, find nothing after
+// it, and settle with it still under the old key.
+TEST(Reencryption, ARowWhoseRewriteFailedIsRetriedNotSkipped) {
+  log::Init("warn");
+  test::FreshDatabase fresh("reencrypt");
+  auto dir = std::filesystem::temp_directory_path() / ("okada_reenc_" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  auto v1 = crypto::Keyring::LoadOrCreate(dir);
+  test::Psql(fresh.url(), "CREATE TABLE notes (id uuid PRIMARY KEY, body_enc text)");
+  std::vector<std::string> ids{"00000000-0000-0000-0000-00000000000a", "00000000-0000-0000-0000-00000000000b",
+                               "00000000-0000-0000-0000-00000000000c"};
+  for (const auto& id : ids)
+    test::Psql(fresh.url(), "INSERT INTO notes VALUES ('" + id + "', '" +
+                                v1.EncryptToText("Carrefour Ndokotti " + id, "note:" + id) + "')");
+  // nextval is not rolled back with the failing statement: only the first UPDATE of row c fails.
+  test::Psql(fresh.url(),
+             "CREATE SEQUENCE fail_once; "
+             "CREATE FUNCTION refuse_first() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+             "IF NEW.id = '" +
+                 ids.back() +
+                 "' AND nextval('fail_once') = 1 THEN RAISE EXCEPTION 'injected failure'; END IF; RETURN NEW; END $$; "
+                 "CREATE TRIGGER refuse_first BEFORE UPDATE ON notes FOR EACH ROW EXECUTE FUNCTION refuse_first()");
+
+  crypto::LiveKeyring live(dir);
+  auto v2 = crypto::Keyring::Rotate(dir);
+  crypto::Reencryptor reenc("t", {{"notes", "id", {{"body_enc", "note:"}}}}, &live);
+  IoPool io{1};
+  io.Start();
+  PoolOptions o;
+  o.conninfo = fresh.url();
+  o.max_size = 2;
+  Database db(io, o);
+  EXPECT_THROW(Await(io.context(0), reenc.Run(db, DeadlineIn(5s))), std::exception) << "the injected failure";
+  std::size_t total = 0;
+  for (int run = 0; run < 4; ++run) total += Await(io.context(0), reenc.Run(db, DeadlineIn(5s)));
+  EXPECT_EQ(total, 1u) << "the refused value rewritten by a later run (a and b went before the failure)";
+  for (const auto& id : ids) {
+    auto v = test::Psql(fresh.url(), "SELECT body_enc FROM notes WHERE id = '" + id + "'");
+    ASSERT_EQ(v.size(), 1u);
+    EXPECT_FALSE(v2.NeedsReencryption(v[0])) << id << " still under key 1";
+    EXPECT_EQ(v2.DecryptText(v[0], "note:" + id), "Carrefour Ndokotti " + id);
+  }
+  EXPECT_EQ(Await(io.context(0), reenc.Run(db, DeadlineIn(5s))), 0u) << "settled";
+  io.Stop();
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

@@ -78,7 +78,6 @@ boost::asio::awaitable<std::size_t> Reencryptor::Run(pg::Database& db, Deadline 
       auto rows = co_await db.Execute(deadline, t->select, t->after, static_cast<std::int64_t>(batch));
       for (const auto& row : rows) {
         std::string id = row.Get<std::string>(0);
-        t->after = id;
         std::vector<pg::Param> params{id};
         bool stale = false;
         for (std::size_t c = 0; c < t->spec.columns.size(); ++c) {
@@ -94,9 +93,14 @@ boost::asio::awaitable<std::size_t> Reencryptor::Run(pg::Database& db, Deadline 
           params.push_back(next);
           params.push_back(value);
         }
-        if (!stale) continue;
-        auto r = co_await db.Local().ExecuteParams(deadline, t->update, std::move(params));
-        rewritten += static_cast<std::size_t>(r.affected());
+        if (stale) {
+          auto r = co_await db.Local().ExecuteParams(deadline, t->update, std::move(params));
+          rewritten += static_cast<std::size_t>(r.affected());
+          pass_rewritten_ += static_cast<std::size_t>(r.affected());  // counted at once: a later throw keeps it
+        }
+        // Move past a row only once it is handled: if the update throws (deadline, connection), the next run
+        // starts again from this row instead of leaving it under the old key for good.
+        t->after = id;
       }
       if (rows.size() < static_cast<int>(batch)) {
         t->done = true;
@@ -112,7 +116,8 @@ boost::asio::awaitable<std::size_t> Reencryptor::Run(pg::Database& db, Deadline 
       t->done = false;
       t->after = "00000000-0000-0000-0000-000000000000";
     }
-    if (rewritten == 0) settled_version_ = active;
+    if (pass_rewritten_ == 0) settled_version_ = active;
+    pass_rewritten_ = 0;
   }
   if (rewritten > 0)
     log::Info("keyring.reencrypted", {{"service", name_}, {"values", static_cast<std::int64_t>(rewritten)}});

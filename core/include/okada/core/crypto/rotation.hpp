@@ -64,7 +64,8 @@ class Reencryptor {
   std::string name_;
   LiveKeyring* keyring_;
   std::vector<std::unique_ptr<Table>> tables_;
-  int settled_version_ = -1;  // active version for which a whole pass found nothing left to rewrite
+  int settled_version_ = -1;        // active version for which a whole pass found nothing left to rewrite
+  std::size_t pass_rewritten_ = 0;  // values rewritten so far in the current pass (which may span many runs)
 };
 
 }  // namespace okada::crypto
