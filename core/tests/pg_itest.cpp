@@ -317,5 +317,51 @@ TEST(Reencryption, ARowWhoseRewriteFailedIsRetriedNotSkipped) {
   std::filesystem::remove_all(dir);
 }
 
+// A pass that began under key 1 and is interrupted (here a view refuses its first read, as a deadline would)
+// must not carry on under key 2 from where it stopped: the rows it had walked were only checked against key 1.
+TEST(Reencryption, AKeyRotatedMidPassRestartsThePass) {
+  log::Init("warn");
+  test::FreshDatabase fresh("reencrypt_mid");
+  auto dir = std::filesystem::temp_directory_path() / ("okada_reenc_mid_" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  auto v1 = crypto::Keyring::LoadOrCreate(dir);
+  std::string id = "00000000-0000-0000-0000-00000000000a";
+  test::Psql(fresh.url(),
+             "CREATE TABLE notes (id uuid PRIMARY KEY, body_enc text); "
+             "CREATE TABLE later_base (id uuid PRIMARY KEY, body_enc text); "
+             "INSERT INTO later_base VALUES ('" +
+                 id +
+                 "', NULL); "
+                 "CREATE SEQUENCE read_once; "
+                 "CREATE FUNCTION refuse_first_read() RETURNS boolean LANGUAGE plpgsql VOLATILE AS $$ BEGIN "
+                 "IF nextval('read_once') = 1 THEN RAISE EXCEPTION 'injected failure'; END IF; "
+                 "RETURN true; END $$; "
+                 "CREATE VIEW later AS SELECT id, body_enc FROM later_base WHERE refuse_first_read()");
+  test::Psql(fresh.url(),
+             "INSERT INTO notes VALUES ('" + id + "', '" + v1.EncryptToText("Bonamoussadi", "note:" + id) + "')");
+
+  crypto::LiveKeyring live(dir);
+  crypto::Reencryptor reenc("t", {{"notes", "id", {{"body_enc", "note:"}}}, {"later", "id", {{"body_enc", "later:"}}}},
+                            &live);
+  IoPool io{1};
+  io.Start();
+  PoolOptions o;
+  o.conninfo = fresh.url();
+  o.max_size = 2;
+  Database db(io, o);
+  // Under key 1: `notes` is walked (nothing to rewrite), then reading `later` fails.
+  EXPECT_THROW(Await(io.context(0), reenc.Run(db, DeadlineIn(5s))), std::exception) << "the injected failure";
+  auto v2 = crypto::Keyring::Rotate(dir);
+  std::size_t total = 0;
+  for (int run = 0; run < 4; ++run) total += Await(io.context(0), reenc.Run(db, DeadlineIn(5s)));
+  EXPECT_EQ(total, 1u);
+  auto v = test::Psql(fresh.url(), "SELECT body_enc FROM notes");
+  ASSERT_EQ(v.size(), 1u);
+  EXPECT_FALSE(v2.NeedsReencryption(v[0])) << "notes still under key 1";
+  io.Stop();
+  std::filesystem::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace okada::pg

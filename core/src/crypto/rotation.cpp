@@ -19,11 +19,15 @@ bool LiveKeyring::Reload() {
   return fresh->active_version() != old->active_version();
 }
 
+namespace {
+constexpr const char* kFirstId = "00000000-0000-0000-0000-000000000000";
+}  // namespace
+
 struct Reencryptor::Table {
   EncryptedTable spec;
   pg::Statement select;
   pg::Statement update;
-  std::string after = "00000000-0000-0000-0000-000000000000";
+  std::string after = kFirstId;
   bool done = false;
 };
 
@@ -65,6 +69,16 @@ boost::asio::awaitable<std::size_t> Reencryptor::Run(pg::Database& db, Deadline 
   auto keyring = keyring_->get();
   int active = keyring->active_version();
   if (active == settled_version_) co_return 0;
+  if (active != pass_version_) {
+    // The key changed since this pass began: rows it already walked were checked against the old key, so
+    // start over from the top, or the pass could finish having rewritten nothing and settle the new version.
+    for (auto& t : tables_) {
+      t->done = false;
+      t->after = kFirstId;
+    }
+    pass_version_ = active;
+    pass_rewritten_ = 0;
+  }
   std::size_t rewritten = 0;
   bool all_done = true;
   for (auto& t : tables_) {
@@ -114,7 +128,7 @@ boost::asio::awaitable<std::size_t> Reencryptor::Run(pg::Database& db, Deadline 
     // A pass is complete: start the next one from the top; settle if nothing needed rewriting on this pass.
     for (auto& t : tables_) {
       t->done = false;
-      t->after = "00000000-0000-0000-0000-000000000000";
+      t->after = kFirstId;
     }
     if (pass_rewritten_ == 0) settled_version_ = active;
     pass_rewritten_ = 0;

@@ -65,6 +65,7 @@ class Reencryptor {
   LiveKeyring* keyring_;
   std::vector<std::unique_ptr<Table>> tables_;
   int settled_version_ = -1;        // active version for which a whole pass found nothing left to rewrite
+  int pass_version_ = -1;           // active version the current pass started under
   std::size_t pass_rewritten_ = 0;  // values rewritten so far in the current pass (which may span many runs)
 };
 
