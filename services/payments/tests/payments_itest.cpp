@@ -583,13 +583,17 @@ TEST_F(PaymentsTest, LedgerHoldsUnderAThousandRandomOperationsWithFaults) {
         }
         std::string receivable = "merchant_receivable:" + f[3];
         std::int64_t before = balance(receivable), items = std::stoll(f[2]);
+        // Normally 0 after the payout; a capture that settled after the batch leaves some owed to the merchant,
+        // and the refund takes that first (never driving payable below zero), the rest from receivable.
+        std::int64_t owed = std::max<std::int64_t>(0, -balance("merchant_payable:" + f[3]));
         auto c = p().CallAs(admin, "POST", "/v1/orders/" + f[1] + "/status", R"({"status":"cancelled"})");
         EXPECT_EQ(c.status, 200) << c.body;
         auto refunded = [&] {
           return Text(db, "SELECT status FROM payments.transfers WHERE payment_id = '" + f[0] + "'");
         };
         EXPECT_EQ(WaitFor(refunded, "succeeded", 30000ms), "succeeded");
-        EXPECT_EQ(balance(receivable) - before, items - (items * 1200 + 5000) / 10000) << "order " << f[1];
+        std::int64_t share = items - (items * 1200 + 5000) / 10000;
+        EXPECT_EQ(balance(receivable) - before, share - std::min(share, owed)) << "order " << f[1] << ", owed " << owed;
         ++counts["refund_after_payout"];
       }
     } else if (roll < 40) {  // a mobile-money payment with a random payer behaviour
