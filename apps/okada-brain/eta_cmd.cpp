@@ -2,8 +2,6 @@
 
 #include "cli.hpp"
 
-#include <xgboost/c_api.h>
-
 #include <algorithm>
 #include <boost/json.hpp>
 #include <cerrno>
@@ -19,6 +17,7 @@
 
 #include "okada/brain/eta/metrics.hpp"
 #include "okada/brain/eta/synthetic.hpp"
+#include "okada/brain/xgb.hpp"
 
 namespace okada::brain::eta_cmd {
 namespace {
@@ -130,29 +129,9 @@ std::string JsonString(const std::string& s) { return json::serialize(json::valu
 
 // ---- XGBoost -------------------------------------------------------------------------------------------------
 
-void Check(int status, const char* what) {
-  if (status != 0) throw std::runtime_error(std::string("xgboost: ") + what + ": " + XGBGetLastError());
-}
-
-struct DMatrix {
-  DMatrixHandle handle = nullptr;
-  DMatrix() = default;
-  DMatrix(const DMatrix&) = delete;
-  DMatrix& operator=(const DMatrix&) = delete;
-  ~DMatrix() {
-    if (handle) XGDMatrixFree(handle);
-  }
-};
-
-struct Booster {
-  BoosterHandle handle = nullptr;
-  Booster() = default;
-  Booster(const Booster&) = delete;
-  Booster& operator=(const Booster&) = delete;
-  ~Booster() {
-    if (handle) XGBoosterFree(handle);
-  }
-};
+using xgb::Booster;
+using xgb::Check;
+using xgb::DMatrix;
 
 // Rows of features (the shared okada_eta feature function) and log-seconds labels.
 void FillMatrix(std::span<const eta::Trip> trips, int threads, DMatrix& m) {
