@@ -12,6 +12,7 @@
 
 #include "cli.hpp"
 #include "okada/brain/forecast/benchmark.hpp"
+#include "okada/brain/forecast/global.hpp"
 #include "okada/brain/forecast/m4.hpp"
 
 namespace okada::brain {
@@ -19,7 +20,7 @@ namespace {
 
 constexpr const char* kHelp =
     R"(Usage: okada brain forecast --train FILE --format m4 --horizon H --season M
-                            [--models snaive,ets,theta,auto] [--seed N] --out FORECASTS.csv [--test FILE]
+                            [--models snaive,ets,theta,gbdt,lstm,auto] [--seed N] --out FORECASTS.csv [--test FILE]
 
 Forecasts H steps ahead of every series in FILE and writes FORECASTS.csv in the M4 layout (header
 "id","F1",…,"FH", then the quoted id and H values per series). With --test, prints one JSON object on stdout:
@@ -42,9 +43,20 @@ out of MASE and counted in mase_left_out. Progress (series done / total) goes to
                      auto    per series, the candidate (or the mean of the best two to four) with the lowest
                              rolling-origin backtest error on the training history alone; with M = 24 the
                              candidates include weekly models (season 168)
-                   gbdt and lstm are not built yet. When several models are given, FORECASTS.csv holds the
-                   LAST one's forecasts; --test scores every one.
-  --seed N         random seed (default 1); today's models are deterministic and do not use it
+                     gbdt    one gradient-boosted tree model (XGBoost) across all series: each step of the
+                             horizon predicted directly from lags, the values one season and one week before the
+                             step, rolling statistics and the position in the day and week, every series divided
+                             by its level; at most 400 rounds, stopped when the error on each series' last H
+                             training values (held out from its training) stops improving
+                     lstm    one LSTM network (LibTorch) across all series: the last 3 seasons (at most 72 steps,
+                             in patches of M/4) with the calendar; per step a correction to a learned weighting of
+                             the values 1-4 seasons before; training budget 1,500 Adam steps of 128 windows
+                             (--lstm-steps), never a time limit, so a seed gives the same network anywhere
+                   When several models are given, FORECASTS.csv holds the LAST one's forecasts; --test scores
+                   every one.
+  --seed N         random seed of gbdt and lstm (default 1); the statistical models are deterministic
+  --threads T      threads for gbdt and lstm (default 2)
+  --lstm-steps N   the LSTM's training budget in Adam steps (default 1500)
   --out FILE       where to write the forecasts
   --test FILE      the held-out values (M4 layout, ids matching --train, at least H values each)
 
@@ -65,7 +77,9 @@ int RunForecastCommand(int argc, char** argv) {
   const std::string command = "forecast";
   cli::Args a;
   if (!cli::Parse(command, argc, argv, 2,
-                  {"--train", "--format", "--horizon", "--season", "--models", "--seed", "--out", "--test"}, {}, a))
+                  {"--train", "--format", "--horizon", "--season", "--models", "--seed", "--out", "--test", "--threads",
+                   "--lstm-steps"},
+                  {}, a))
     return 2;
   if (a.help) {
     std::cout << kHelp;
@@ -74,18 +88,19 @@ int RunForecastCommand(int argc, char** argv) {
   for (const char* required : {"--train", "--format", "--horizon", "--season", "--out"})
     if (!a.Has(required)) return cli::Usage(command, std::string(required) + " is required");
   if (a.Get("--format") != "m4") return cli::Usage(command, "--format must be m4, got '" + a.Get("--format") + "'");
-  long long horizon = 0, season = 0, seed = 1;
+  long long horizon = 0, season = 0, seed = 1, threads = 2, lstm_steps = 1500;
   if (!cli::Int(a.values, command, "--horizon", 1, 10000, horizon)) return 2;
   if (!cli::Int(a.values, command, "--season", 1, 10000, season)) return 2;
   if (!cli::Int(a.values, command, "--seed", 0, 1LL << 62, seed)) return 2;
+  if (!cli::Int(a.values, command, "--threads", 1, 64, threads)) return 2;
+  if (!cli::Int(a.values, command, "--lstm-steps", 0, 1000000, lstm_steps)) return 2;
   const std::vector<std::string> models = SplitList(a.Get("--models", "auto"));
-  const std::set<std::string> known{"snaive", "ets", "theta", "auto"};
+  const std::set<std::string> known{"snaive", "ets", "theta", "gbdt", "lstm", "auto"};
   std::set<std::string> seen;
   if (models.empty()) return cli::Usage(command, "--models is empty");
   for (const auto& m : models) {
-    if (m == "gbdt" || m == "lstm")
-      return cli::Usage(command, "model '" + m + "' is not built yet (available: snaive, ets, theta, auto)");
-    if (!known.count(m)) return cli::Usage(command, "unknown model '" + m + "' (available: snaive, ets, theta, auto)");
+    if (!known.count(m))
+      return cli::Usage(command, "unknown model '" + m + "' (available: snaive, ets, theta, gbdt, lstm, auto)");
     if (!seen.insert(m).second) return cli::Usage(command, "model '" + m + "' is listed twice");
   }
   try {
@@ -99,6 +114,25 @@ int RunForecastCommand(int argc, char** argv) {
     options.horizon = static_cast<int>(horizon);
     options.season = static_cast<int>(season);
     options.models = models;
+    forecast::GlobalOptions global;
+    global.horizon = options.horizon;
+    global.season = options.season;
+    global.seed = static_cast<std::uint64_t>(seed);
+    global.threads = static_cast<int>(threads);
+    global.progress = [](const std::string& line) { std::cerr << "okada brain forecast: " << line << "\n"; };
+    const auto points = [](std::vector<forecast::Forecast> fs) {
+      std::vector<std::vector<double>> out;
+      for (auto& f : fs) out.push_back(std::move(f.point));
+      return out;
+    };
+    options.global["gbdt"] = [&](const std::vector<forecast::Series>& series) {
+      return points(forecast::GbdtForecasts(series, global));
+    };
+    forecast::LstmBudget lstm;
+    lstm.steps = static_cast<int>(lstm_steps);
+    options.global["lstm"] = [&](const std::vector<forecast::Series>& series) {
+      return points(forecast::LstmForecasts(series, global, lstm));
+    };
     const std::size_t every = std::max<std::size_t>(1, train.size() / 20);  // about every 5%
     options.progress = [every](std::size_t done, std::size_t total) {
       if (done % every == 0 || done == total)

@@ -50,9 +50,8 @@ expect() {
   [ "$got" = "$want" ] || fail "exit $got, want $want for: $* ($(cat "$T/e"))"
   grep -q -- "$pattern" "$T/e" || fail "no '$pattern' in: $(cat "$T/e")"
 }
-expect 2 "not built yet" --train "$DATA/m4_hourly_slice_train.csv" --format m4 --horizon 48 --season 24 --models snaive,lstm --out "$T/x.csv"
-expect 2 "not built yet" --train "$DATA/m4_hourly_slice_train.csv" --format m4 --horizon 48 --season 24 --models gbdt --out "$T/x.csv"
-expect 2 "unknown model 'arima'" --train "$DATA/m4_hourly_slice_train.csv" --format m4 --horizon 48 --season 24 --models arima --out "$T/x.csv"
+expect 2 "--lstm-steps must be" --train "$DATA/m4_hourly_slice_train.csv" --format m4 --horizon 48 --season 24 --models lstm --lstm-steps -1 --out "$T/x.csv"
+expect 2 "unknown model 'arima' (available: snaive, ets, theta, gbdt, lstm, auto)" --train "$DATA/m4_hourly_slice_train.csv" --format m4 --horizon 48 --season 24 --models arima --out "$T/x.csv"
 expect 2 "--format must be m4" --train "$DATA/m4_hourly_slice_train.csv" --format csv --horizon 48 --season 24 --out "$T/x.csv"
 expect 2 "--horizon is required" --train "$DATA/m4_hourly_slice_train.csv" --format m4 --season 24 --out "$T/x.csv"
 expect 2 "--out is required" --train "$DATA/m4_hourly_slice_train.csv" --format m4 --horizon 48 --season 24
@@ -62,5 +61,22 @@ printf '"V1","V2","V3"\n"A","1",,"3"\n' >"$T/bad.csv"
 expect 1 "bad.csv:2: series 'A': empty cell" --train "$T/bad.csv" --format m4 --horizon 2 --season 1 --out "$T/x.csv"
 printf '"V1","V2"\n"H1","1"\n' >"$T/short_test.csv"
 expect 1 "fewer than the horizon" --train "$DATA/m4_hourly_slice_train.csv" --format m4 --horizon 48 --season 24 --out "$T/x.csv" --test "$T/short_test.csv"
-"$BIN" forecast --help | grep -q "not built yet" || fail "--help does not say gbdt and lstm are not built yet"
+"$BIN" forecast --help | grep -q "training budget 1,500 Adam steps" || fail "--help does not state the LSTM's training budget"
+
+# The global models (gbdt with XGBoost, lstm with LibTorch) through the CLI, with a small LSTM budget: H values
+# per series, scored, training progress on stderr, and the same seed giving the same forecasts.
+out="$(run --models gbdt,lstm --lstm-steps 60 --seed 3 --out "$T/g.csv" --test "$DATA/m4_hourly_slice_test.csv" 2>"$T/err")"
+python3 - "$out" "$T/g.csv" <<'PY' || fail "global models' JSON or file: $out"
+import csv, json, sys
+r = json.loads(sys.argv[1])
+assert list(r["models"]) == ["gbdt", "lstm"], r
+for m, s in r["models"].items():
+    assert 0 <= s["smape"] <= 200 and s["mase"] > 0, (m, s)
+rows = list(csv.reader(open(sys.argv[2])))
+assert len(rows) == 9 and all(len(row) == 49 and all(float(v) >= 0 for v in row[1:]) for row in rows[1:]), rows
+PY
+grep -q "gbdt: keeping" "$T/err" || fail "no gbdt training progress: $(cat "$T/err")"
+grep -q "lstm: step 60/60" "$T/err" || fail "no lstm training progress: $(cat "$T/err")"
+run --models lstm --lstm-steps 60 --seed 3 --out "$T/g2.csv" 2>/dev/null
+cmp -s "$T/g.csv" "$T/g2.csv" || fail "the same seed gave different LSTM forecasts"
 echo "forecast CLI: ok"

@@ -18,12 +18,27 @@ RunResult RunForecasts(const std::vector<Series>& train, const RunOptions& optio
   if (options.models.empty()) throw std::invalid_argument("no model to run");
   // Reject an unknown name before hours of work, not after.
   const std::vector<double> probe(4, 1.0);
-  for (const auto& m : options.models) ForecastByName(m, probe, 1, 1);
+  for (const auto& m : options.models)
+    if (!options.global.count(m)) ForecastByName(m, probe, 1, 1);
   RunResult out;
-  for (const auto& m : options.models) out.forecasts[m].reserve(train.size());
+  for (const auto& m : options.models) {
+    const auto g = options.global.find(m);
+    if (g == options.global.end()) {
+      out.forecasts[m].reserve(train.size());
+      continue;
+    }
+    auto points = g->second(train);
+    if (points.size() != train.size()) throw std::runtime_error(m + ": forecasts for a different number of series");
+    for (std::size_t i = 0; i < train.size(); ++i) {
+      if (points[i].size() != static_cast<std::size_t>(options.horizon))
+        throw std::runtime_error(m + ": series '" + train[i].id + "' has a forecast of the wrong length");
+      out.forecasts[m].push_back(Series{train[i].id, std::move(points[i])});
+    }
+  }
   for (std::size_t i = 0; i < train.size(); ++i) {
     const Series& s = train[i];
     for (const auto& m : options.models) {
+      if (options.global.count(m)) continue;  // fitted across all series above
       Series f{s.id, {}};
       if (m == "auto") {
         Selection sel;

@@ -16,6 +16,9 @@ struct RunOptions {
   int horizon = 0;
   int season = 1;
   std::vector<std::string> models{"auto"};  // ForecastByName names, in the order given
+  /// Models fitted across all series at once (the caller supplies them: okada-brain's gbdt and lstm), by name:
+  /// given every training series, the point forecasts of each, in order.
+  std::map<std::string, std::function<std::vector<std::vector<double>>(const std::vector<Series>&)>> global;
   /// Called after each series with (series done, total); may be empty.
   std::function<void(std::size_t, std::size_t)> progress;
 };
