@@ -42,7 +42,9 @@ out of MASE and counted in mase_left_out. Progress (series done / total) goes to
                      theta   the Theta method with the M4 benchmark's seasonality test and decomposition
                      auto    per series, the candidate (or the mean of the best two to four) with the lowest
                              rolling-origin backtest error on the training history alone; with M = 24 the
-                             candidates include weekly models (season 168)
+                             candidates include weekly models (season 168). Then, per segment (intermittent
+                             series, the others), gbdt or the mean of gbdt and that choice replaces it where it
+                             backtests better on the last H values of the histories (gbdt fitted without them)
                      gbdt    one gradient-boosted tree model (XGBoost) across all series: each step of the
                              horizon predicted directly from lags, the values one season and one week before the
                              step, rolling statistics and the position in the day and week, every series divided
@@ -133,6 +135,8 @@ int RunForecastCommand(int argc, char** argv) {
     options.global["lstm"] = [&](const std::vector<forecast::Series>& series) {
       return points(forecast::LstmForecasts(series, global, lstm));
     };
+    // auto also weighs gbdt per segment (the LSTM costs minutes more and backtested no better).
+    options.auto_global = {"gbdt"};
     const std::size_t every = std::max<std::size_t>(1, train.size() / 20);  // about every 5%
     options.progress = [every](std::size_t done, std::size_t total) {
       if (done % every == 0 || done == total)
@@ -147,6 +151,8 @@ int RunForecastCommand(int argc, char** argv) {
       out.flush();
       if (!out) throw std::runtime_error(a.Get("--out") + ": write failed");
     }
+    for (const auto& line : result.auto_segments)
+      std::cerr << "okada brain forecast: auto's backtest on the last " << horizon << " values, " << line << "\n";
     if (!result.auto_choices.empty()) {  // a one-line summary: single models by name, ensembles by size
       std::map<std::string, int> counts;
       for (const auto& c : result.auto_choices) {

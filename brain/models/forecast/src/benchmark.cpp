@@ -1,7 +1,11 @@
 #include "okada/brain/forecast/benchmark.hpp"
 
+#include <algorithm>
+#include <array>
 #include <charconv>
 #include <cmath>
+#include <limits>
+#include <map>
 #include <span>
 #include <stdexcept>
 #include <unordered_map>
@@ -12,6 +16,82 @@
 
 namespace okada::brain::forecast {
 
+namespace {
+
+// The global models' part of "auto": which of auto, a global model or their mean backtests best on the last H
+// values of the training histories, per segment. Returns, per segment (0 regular, 1 intermittent), "auto", the
+// global model's name, or "mean:<name>".
+std::array<std::string, 2> ChooseGlobalPerSegment(const std::vector<Series>& train, const RunOptions& options,
+                                                  RunResult& out) {
+  const int h = options.horizon, m = options.season;
+  std::vector<Series> cut;
+  std::vector<std::vector<double>> actual;
+  for (const auto& s : train) {
+    const std::size_t n = s.values.size();
+    if (n < static_cast<std::size_t>(h) + static_cast<std::size_t>(std::max(2 * m, 8))) continue;
+    cut.push_back(Series{s.id, std::vector<double>(s.values.begin(), s.values.end() - h)});
+    actual.emplace_back(s.values.end() - h, s.values.end());
+  }
+  std::array<std::string, 2> choice{"auto", "auto"};
+  if (cut.empty()) return choice;
+  // Per candidate and segment: sums of sMAPE and MASE (and the seasonal naive's, to make sMAPE and MASE relative).
+  struct Sum {
+    double smape = 0, mase = 0;
+    std::size_t n = 0;
+  };
+  std::map<std::string, std::array<Sum, 2>> sums;
+  std::vector<int> segment(cut.size());
+  std::vector<std::vector<double>> auto_points(cut.size());
+  auto add = [&](const std::string& name, std::size_t i, const std::vector<double>& f) {
+    const double mase = Mase(cut[i].values, actual[i], f, m);
+    if (!std::isfinite(mase)) return;
+    Sum& sum = sums[name][segment[i]];
+    sum.smape += Smape(actual[i], f);
+    sum.mase += mase;
+    ++sum.n;
+  };
+  for (std::size_t i = 0; i < cut.size(); ++i) {
+    segment[i] = Intermittent(cut[i].values) ? 1 : 0;
+    auto_points[i] = SelectAndForecast(cut[i].values, h, m).point;
+    add("auto", i, auto_points[i]);
+    add("snaive", i, SeasonalNaive(cut[i].values, h, m).point);
+  }
+  for (const auto& g : options.auto_global) {
+    const auto points = options.global.at(g)(cut);
+    for (std::size_t i = 0; i < cut.size(); ++i) {
+      add(g, i, points[i]);
+      std::vector<double> mean(points[i].size());
+      for (std::size_t k = 0; k < mean.size(); ++k) mean[k] = 0.5 * (points[i][k] + auto_points[i][k]);
+      add("mean:" + g, i, mean);
+    }
+  }
+  for (int seg = 0; seg < 2; ++seg) {
+    const Sum& naive = sums["snaive"][seg];
+    if (naive.n == 0) continue;
+    double best = std::numeric_limits<double>::infinity();
+    std::string line = seg == 1 ? "intermittent:" : "regular:";
+    for (const auto& [name, by_segment] : sums) {
+      const Sum& sum = by_segment[seg];
+      if (name == "snaive" || sum.n != naive.n) continue;
+      // As auto judges its own candidates: MASE alone for intermittent series, else sMAPE and MASE relative to
+      // the seasonal naive's.
+      const double score = seg == 1 ? sum.mase / sum.n
+                                    : 0.5 * (naive.smape > 0 ? sum.smape / naive.smape : 1) +
+                                          0.5 * (naive.mase > 0 ? sum.mase / naive.mase : 1);
+      line += " " + name + " " + std::to_string(score);
+      if (score < best) {
+        best = score;
+        choice[static_cast<std::size_t>(seg)] = name;
+      }
+    }
+    out.auto_segments.push_back(line + " (" + std::to_string(naive.n) + " series) → " +
+                                choice[static_cast<std::size_t>(seg)]);
+  }
+  return choice;
+}
+
+}  // namespace
+
 RunResult RunForecasts(const std::vector<Series>& train, const RunOptions& options) {
   if (options.horizon < 1) throw std::invalid_argument("horizon must be at least 1");
   if (options.season < 1) throw std::invalid_argument("season must be at least 1");
@@ -20,7 +100,12 @@ RunResult RunForecasts(const std::vector<Series>& train, const RunOptions& optio
   const std::vector<double> probe(4, 1.0);
   for (const auto& m : options.models)
     if (!options.global.count(m)) ForecastByName(m, probe, 1, 1);
+  for (const auto& g : options.auto_global)
+    if (!options.global.count(g)) throw std::invalid_argument("auto_global names an unknown global model '" + g + "'");
   RunResult out;
+  const bool with_auto = std::find(options.models.begin(), options.models.end(), "auto") != options.models.end();
+  std::array<std::string, 2> segment_choice{"auto", "auto"};
+  if (with_auto && !options.auto_global.empty()) segment_choice = ChooseGlobalPerSegment(train, options, out);
   for (const auto& m : options.models) {
     const auto g = options.global.find(m);
     if (g == options.global.end()) {
@@ -50,6 +135,32 @@ RunResult RunForecasts(const std::vector<Series>& train, const RunOptions& optio
       out.forecasts[m].push_back(std::move(f));
     }
     if (options.progress) options.progress(i + 1, train.size());
+  }
+  // Where a global model won a segment, auto takes its forecasts (or their mean with auto's own) for that segment.
+  if (with_auto && (segment_choice[0] != "auto" || segment_choice[1] != "auto")) {
+    std::map<std::string, std::vector<std::vector<double>>> fitted;
+    for (const auto& c : segment_choice) {
+      if (c == "auto") continue;
+      const std::string g = c.rfind("mean:", 0) == 0 ? c.substr(5) : c;
+      if (fitted.count(g)) continue;
+      auto& points = fitted[g];
+      if (out.forecasts.count(g)) {
+        for (const auto& f : out.forecasts.at(g)) points.push_back(f.values);
+      } else {
+        points = options.global.at(g)(train);
+      }
+    }
+    auto& autos = out.forecasts.at("auto");
+    for (std::size_t i = 0; i < train.size(); ++i) {
+      const std::string& c = segment_choice[Intermittent(train[i].values) ? 1 : 0];
+      if (c == "auto") continue;
+      const bool mean = c.rfind("mean:", 0) == 0;
+      const std::string g = mean ? c.substr(5) : c;
+      const auto& p = fitted.at(g)[i];
+      for (std::size_t k = 0; k < autos[i].values.size(); ++k)
+        autos[i].values[k] = mean ? 0.5 * (autos[i].values[k] + p[k]) : p[k];
+      out.auto_choices[i] = mean ? "mean(" + out.auto_choices[i] + "," + g + ")" : g;
+    }
   }
   return out;
 }

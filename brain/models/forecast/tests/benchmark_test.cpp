@@ -64,6 +64,73 @@ TEST(RunForecasts, M4HourlySliceEndToEnd) {
   for (std::size_t i = 0; i < 8; ++i) EXPECT_EQ(back[i].values, run.forecasts.at("auto")[i].values);
 }
 
+// "auto" weighs a global model per segment on the last H values of the training histories. An oracle that knows the
+// generating rule (spikes no statistical model can foresee) wins the segment and auto then takes its forecasts; a
+// useless one (all zeros) changes nothing. The global model is only ever handed training histories: first less
+// their last H values (the backtest), then whole.
+TEST(RunForecasts, AutoTakesAGlobalModelOnlyWhereItBacktestsBetter) {
+  const int h = 24, m = 24;
+  const auto rule = [](std::size_t t) {
+    return 100.0 + ((t * 7919) % 13 == 0 ? 80.0 : 0.0) + 10 * std::sin(t * 0.2618);
+  };
+  std::vector<Series> train;
+  for (int i = 0; i < 12; ++i) {
+    Series s{"S" + std::to_string(i), {}};
+    for (std::size_t t = 0; t < static_cast<std::size_t>(300 + 24 * i); ++t) s.values.push_back(rule(t));
+    train.push_back(std::move(s));
+  }
+  std::vector<std::vector<std::size_t>> lengths_seen;
+  const auto oracle = [&](const std::vector<Series>& series) {
+    std::vector<std::vector<double>> out;
+    lengths_seen.emplace_back();
+    for (const auto& s : series) {
+      lengths_seen.back().push_back(s.values.size());
+      std::vector<double> f;
+      for (std::size_t k = 0; k < static_cast<std::size_t>(h); ++k) f.push_back(rule(s.values.size() + k));
+      out.push_back(std::move(f));
+    }
+    return out;
+  };
+  const auto zeros = [&](const std::vector<Series>& series) {
+    return std::vector<std::vector<double>>(series.size(), std::vector<double>(h, 0.0));
+  };
+  RunOptions plain;
+  plain.horizon = h;
+  plain.season = m;
+  plain.models = {"auto"};
+  const auto alone = RunForecasts(train, plain);
+
+  RunOptions with = plain;
+  with.global["oracle"] = oracle;
+  with.global["zeros"] = zeros;
+  with.auto_global = {"zeros", "oracle"};
+  const auto run = RunForecasts(train, with);
+  ASSERT_EQ(lengths_seen.size(), 2u);  // the backtest call, then the final one
+  for (std::size_t i = 0; i < train.size(); ++i) {
+    EXPECT_EQ(lengths_seen[0][i], train[i].values.size() - h) << "the backtest saw the window it is judged on";
+    EXPECT_EQ(lengths_seen[1][i], train[i].values.size());
+  }
+  ASSERT_EQ(run.auto_segments.size(), 1u);  // no intermittent series here
+  EXPECT_NE(run.auto_segments[0].find("→ oracle"), std::string::npos) << run.auto_segments[0];
+  for (std::size_t i = 0; i < train.size(); ++i) {
+    EXPECT_EQ(run.auto_choices[i], "oracle");
+    EXPECT_EQ(run.forecasts.at("auto")[i].values, oracle({train[i]})[0]) << train[i].id;
+  }
+
+  RunOptions useless = plain;
+  useless.global["zeros"] = zeros;
+  useless.auto_global = {"zeros"};
+  const auto kept = RunForecasts(train, useless);
+  EXPECT_NE(kept.auto_segments[0].find("→ auto"), std::string::npos) << kept.auto_segments[0];
+  for (std::size_t i = 0; i < train.size(); ++i) {
+    EXPECT_EQ(kept.forecasts.at("auto")[i].values, alone.forecasts.at("auto")[i].values);
+    EXPECT_EQ(kept.auto_choices[i], alone.auto_choices[i]);
+  }
+  RunOptions unknown = plain;
+  unknown.auto_global = {"nothing"};
+  EXPECT_THROW(RunForecasts(train, unknown), std::invalid_argument);
+}
+
 TEST(RunForecasts, RejectsBadOptionsBeforeWorking) {
   const std::vector<Series> train{{"a", {1, 2, 3, 4, 5}}};
   RunOptions o;

@@ -19,6 +19,11 @@ struct RunOptions {
   /// Models fitted across all series at once (the caller supplies them: okada-brain's gbdt and lstm), by name:
   /// given every training series, the point forecasts of each, in order.
   std::map<std::string, std::function<std::vector<std::vector<double>>(const std::vector<Series>&)>> global;
+  /// Global models (keys of `global`) that "auto" also weighs, per segment (intermittent histories, the others):
+  /// each is fitted on every history less its last H values and forecasts them, as "auto" itself does from the same
+  /// origin; for each segment the lower error of auto, the global model and their mean wins, and the winner is then
+  /// forecast from the whole history. Never sees anything past the training histories.
+  std::vector<std::string> auto_global;
   /// Called after each series with (series done, total); may be empty.
   std::function<void(std::size_t, std::size_t)> progress;
 };
@@ -26,8 +31,11 @@ struct RunOptions {
 struct RunResult {
   /// Per model (as named in RunOptions::models): one Series per training series, same ids and order, H values each.
   std::map<std::string, std::vector<Series>> forecasts;
-  /// For "auto": the selection's name per series (e.g. "theta", "mean(ets,snaive)"), in order.
+  /// For "auto": the selection's name per series (e.g. "theta", "mean(ets,snaive)"), in order; with auto_global,
+  /// the segment's choice where a global model won ("gbdt", or "mean(<auto's choice>,gbdt)").
   std::vector<std::string> auto_choices;
+  /// With auto_global: per segment ("intermittent", "regular"), what won on the backtest window and its scores.
+  std::vector<std::string> auto_segments;
 };
 
 /// Forecasts every series with every model. Throws std::invalid_argument on horizon < 1, season < 1, an unknown model.
