@@ -55,6 +55,7 @@ class ProductsService : public Service {
     api::AddImportRoutes(router, s);
     api::AddSearchRoutes(router, s);
     api::AddInventoryRoutes(router, s);
+    api::AddAdviceRoutes(router, s);
     api::AddReservationRoutes(router, s);
   }
 };

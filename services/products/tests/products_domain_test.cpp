@@ -5,6 +5,7 @@
 #include <functional>
 #include <set>
 
+#include "domain/advice.hpp"
 #include "domain/rules.hpp"
 
 namespace okada::products::domain {
@@ -122,6 +123,37 @@ TEST(Formats, SkuUnitUrlSlug) {
   EXPECT_TRUE(IsSlug("fresh-fish"));
   EXPECT_FALSE(IsSlug("-x"));
   EXPECT_FALSE(IsSlug("Épicerie"));
+}
+
+}  // namespace
+}  // namespace okada::products::domain
+
+namespace okada::products::domain {
+namespace {
+
+// The units for sale are dated by the restocks, newest units last received (FIFO); when the restocks do not cover
+// them, ages are unknown and nothing is said to expire. Days before the first sale are not history.
+TEST(Advice, PerishableAgesComeFromTheRestocks) {
+  const brain::inventory::Date today{2026, 12, 1};
+  std::vector<double> sales(84, 0.0);
+  for (std::size_t i = 56; i < sales.size(); ++i) sales[i] = 3;  // on sale for the last 4 weeks only
+  ListingFacts yoghurt{30, 0, 1, 6, 5};
+  // 10 received today, 20 four days ago (1 day left): about 3 sell today, the rest of the old ones expire.
+  const Advice dated = AdviseListing(yoghurt, sales, {{10, 0}, {20, 4}}, today, 1, 0.95);
+  EXPECT_TRUE(dated.ages_known);
+  EXPECT_TRUE(dated.recommendation.expiring_soon);
+  EXPECT_NEAR(dated.recommendation.expiring_units, 17, 1);
+  EXPECT_NEAR(dated.forecast.point[0], 3, 0.3) << "four weeks at 3 a day, not twelve weeks averaging 1";
+  // Restocks explain only 10 of the 30: ages unknown, no expiry claimed.
+  const Advice unknown = AdviseListing(yoghurt, sales, {{10, 0}}, today, 1, 0.95);
+  EXPECT_FALSE(unknown.ages_known);
+  EXPECT_FALSE(unknown.recommendation.expiring_soon);
+  // Reserved units are not for sale; pack size rounds the order up.
+  ListingFacts bread{14, 4, 2, 10, std::nullopt};
+  const Advice b = AdviseListing(bread, sales, {}, today, 1, 0.95);
+  EXPECT_NEAR(b.recommendation.days_of_stock, 10.0 / 3, 0.2);
+  EXPECT_EQ(b.recommendation.order_units % 10, 0);
+  EXPECT_EQ(CauseCode(brain::inventory::Cause::kMonthEnd), "month_end");
 }
 
 }  // namespace

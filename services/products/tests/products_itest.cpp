@@ -523,6 +523,99 @@ TEST_F(ProductsTest, AdjustmentsAreAuditedAndEmitStockLow) {
   EXPECT_EQ(Int(JsonField(reprice.body, "on_hand")), 1);
 }
 
+// --- reorder advice ---------------------------------------------------------------------------------------------
+
+// Four weeks of sales (committed orders, dated back in the database: the API cannot place an order in the past).
+// Bread sells about 6 a day with 12 left and a 2-day lead time: order today, in whole packs of 10, and say why in
+// the caller's language. Soap does not sell: nothing to order. Yoghurt restocked 4 days ago keeps 5 days: most of it
+// expires before it sells.
+TEST_F(ProductsTest, InventoryAdviceOrdersWholePacksAndSaysWhy) {
+  Merchant m = NewMerchant("Boulangerie de Bonapriso");
+  std::string pain =
+      NewProduct(m, "PN-1", "Pain", "Bread", "piece", "groceries", R"(,"lead_time_days":2,"pack_size":10)");
+  std::string savon =
+      NewProduct(m, "SV-1", "Savon", "Soap", "piece", "groceries", R"(,"lead_time_days":3,"pack_size":12)");
+  std::string yaourt = NewProduct(m, "YA-1", "Yaourt", "Yoghurt", "piece", "groceries",
+                                  R"(,"lead_time_days":1,"pack_size":6,"shelf_life_days":5)");
+  List(m, pain, 150, 6 * 28 + 12);
+  List(m, savon, 400, 50);
+  List(m, yaourt, 300, 3 * 28);
+  for (int day = 1; day <= 28; ++day) {
+    for (const auto& [product, qty] : std::vector<std::pair<std::string, int>>{{pain, 6}, {yaourt, 3}}) {
+      std::string order = crypto::UuidV7();
+      auto r = Internal("POST", "/internal/v1/reservations", ReserveBody(order, m.store, {{product, qty}}, 900, true));
+      ASSERT_EQ(r.status, 201) << r.body;
+      Psql(p().db_url(), "UPDATE products.reservations SET updated_at = now() - interval '" + std::to_string(day) +
+                             " days' WHERE order_id = '" + order + "'");
+    }
+  }
+  auto restock = p().CallAs(m.token, "POST", "/v1/stores/" + m.store + "/listings/" + yaourt + "/adjustments",
+                            R"({"delta":30,"reason":"restock"})");
+  ASSERT_EQ(restock.status, 201) << restock.body;
+  Psql(p().db_url(),
+       "UPDATE products.stock_adjustments SET created_at = now() - interval '4 days' WHERE product_id = '" + yaourt +
+           "'");
+
+  const std::string url = "/v1/stores/" + m.store + "/inventory/advice";
+  auto fr = p().CallAs(m.token, "GET", url);
+  ASSERT_EQ(fr.status, 200) << fr.body;
+  auto en = p().Call("GET", url, "", {{"Authorization", "Bearer " + m.token}, {"Accept-Language", "en"}});
+  ASSERT_EQ(en.status, 200) << en.body;
+  std::map<std::string, json::object> advice, english;
+  const json::value fr_body = Parse(fr.body), en_body = Parse(en.body);
+  for (const auto& item : fr_body.at("items").as_array())
+    advice[item.at("product_id").as_string().c_str()] = item.as_object();
+  for (const auto& item : en_body.at("items").as_array())
+    english[item.at("product_id").as_string().c_str()] = item.as_object();
+  ASSERT_EQ(advice.size(), 3u) << fr.body;
+
+  const json::object& bread = advice.at(pain);
+  EXPECT_TRUE(bread.at("order_now").as_bool()) << json::serialize(bread);
+  const std::int64_t units = bread.at("order_units").as_int64();
+  EXPECT_GT(units, 0);
+  EXPECT_EQ(units % 10, 0) << "whole packs of 10";
+  EXPECT_EQ(bread.at("packs").as_int64() * 10, units);
+  EXPECT_NEAR(bread.at("demand_lead_time").to_number<double>(), 12, 3) << "about 6 a day over 2 days";
+  EXPECT_NEAR(bread.at("days_of_stock").to_number<double>(), 2, 0.7) << "12 left at about 6 a day";
+  EXPECT_GE(bread.at("forecast").as_array().size(), 7u);
+  const std::string reason_fr = bread.at("reason").as_string().c_str();
+  const std::string reason_en = english.at(pain).at("reason").as_string().c_str();
+  EXPECT_NE(reason_fr.find("jour"), std::string::npos) << reason_fr;
+  EXPECT_NE(reason_en.find("day"), std::string::npos) << reason_en;
+  EXPECT_NE(reason_fr, reason_en);
+  EXPECT_EQ(english.at(pain).at("name").as_string(), "Bread");
+
+  const json::object& soap = advice.at(savon);
+  EXPECT_FALSE(soap.at("order_now").as_bool()) << json::serialize(soap);
+  EXPECT_TRUE(soap.at("days_of_stock").is_null()) << "never sold: the stock is never used up";
+
+  const json::object& yog = advice.at(yaourt);
+  EXPECT_TRUE(yog.at("expiring").at("known").as_bool()) << json::serialize(yog);
+  EXPECT_TRUE(yog.at("expiring").at("soon").as_bool()) << json::serialize(yog);
+  EXPECT_GT(yog.at("expiring").at("units").as_int64(), 20) << "30 units with a day left sell about 3";
+
+  // Bad parameters are named; another merchant's store is not theirs to read.
+  auto bad = p().CallAs(m.token, "GET", url + "?service_level=2&review_days=0");
+  EXPECT_EQ(bad.status, 422) << bad.body;
+  EXPECT_NE(bad.body.find("service_level"), std::string::npos) << bad.body;
+  EXPECT_NE(bad.body.find("review_days"), std::string::npos) << bad.body;
+  Merchant other = NewMerchant("Concurrent");
+  auto foreign = p().CallAs(other.token, "GET", url);
+  EXPECT_TRUE(foreign.status == 403 || foreign.status == 404) << foreign.status << " " << foreign.body;
+  // Pages: one listing at a time, all three reached through the cursor.
+  std::set<std::string> seen;
+  std::string cursor;
+  for (int i = 0; i < 5; ++i) {
+    auto page = p().CallAs(m.token, "GET", url + "?limit=1" + (cursor.empty() ? "" : "&cursor=" + cursor));
+    ASSERT_EQ(page.status, 200) << page.body;
+    const json::value body = Parse(page.body);
+    for (const auto& item : body.at("items").as_array()) seen.insert(item.at("product_id").as_string().c_str());
+    if (body.at("next_cursor").is_null()) break;
+    cursor = body.at("next_cursor").as_string().c_str();
+  }
+  EXPECT_EQ(seen.size(), 3u);
+}
+
 TEST_F(ProductsTest, MerchantsOnlyTouchTheirOwnCatalogue) {
   Merchant a = NewMerchant("Alimentation A");
   Merchant b = NewMerchant("Alimentation B");

@@ -13,6 +13,7 @@ void AddCatalogRoutes(http::Router& router, StatePtr s);      // catalog.cpp (ca
 void AddImportRoutes(http::Router& router, StatePtr s);       // import.cpp (CSV upsert)
 void AddSearchRoutes(http::Router& router, StatePtr s);       // search.cpp
 void AddInventoryRoutes(http::Router& router, StatePtr s);    // inventory.cpp (listings, adjustments)
+void AddAdviceRoutes(http::Router& router, StatePtr s);       // advice.cpp (reorder advice)
 void AddReservationRoutes(http::Router& router, StatePtr s);  // reservations.cpp (internal: quote, reserve)
 
 /// The sweep job: expires held reservations past their expiry (status expired, stock returned) in batches.

@@ -179,6 +179,29 @@ const pg::Statement kQuote{
     "AS available, (l.on_hand - l.reserved)::int8 AS in_stock FROM products.listings l JOIN products.products p "
     "ON p.id = l.product_id WHERE l.store_id = $1::uuid AND l.product_id = ANY($2::uuid[])"};
 
+const pg::Statement kAdviceListings{
+    "products.advice_listings",
+    "SELECT l.product_id::text AS product_id, l.on_hand::int8 AS on_hand, l.reserved::int8 AS reserved, l.available, "
+    "l.price_xaf, p.lead_time_days::int8 AS lead_time_days, p.pack_size::int8 AS pack_size, p.shelf_life_days::int8 "
+    "AS shelf_life_days, p.name_fr, p.name_en, p.unit FROM products.listings l JOIN products.products p ON p.id = "
+    "l.product_id WHERE l.store_id = $1::uuid AND p.status = 'active' AND ($2::uuid IS NULL OR l.product_id > "
+    "$2::uuid) ORDER BY l.product_id LIMIT $3::int"};
+// Committed reservations are the store's sales; the day is Douala's (UTC+1, no daylight saving).
+const pg::Statement kDailySales{
+    "products.daily_sales",
+    "SELECT rl.product_id::text AS product_id, ($3::date - ((r.updated_at AT TIME ZONE 'UTC') + interval '1 "
+    "hour')::date)"
+    "::int8 AS days_ago, sum(rl.qty)::int8 AS units FROM products.reservations r JOIN products.reservation_lines rl "
+    "ON rl.order_id = r.order_id WHERE r.store_id = $1::uuid AND r.status = 'committed' AND rl.product_id = "
+    "ANY($2::uuid[]) AND r.updated_at >= ($3::date - $4::int)::timestamp AT TIME ZONE 'UTC' - interval '1 hour' "
+    "GROUP BY 1, 2"};
+const pg::Statement kRecentRestocks{
+    "products.recent_restocks",
+    "SELECT product_id::text AS product_id, delta::int8 AS units, (((now() AT TIME ZONE 'UTC') + interval '1 hour')"
+    "::date - ((created_at AT TIME ZONE 'UTC') + interval '1 hour')::date)::int8 AS days_ago FROM "
+    "products.stock_adjustments WHERE store_id = $1::uuid AND reason = 'restock' AND delta > 0 AND product_id = "
+    "ANY($2::uuid[]) AND created_at >= now() - make_interval(days => $3::int) ORDER BY created_at DESC"};
+
 const pg::Statement kAnalyzeCatalogue{"products.analyze_catalogue", "ANALYZE products.products, products.listings"};
 
 // One product: the cart's hot path (every line added). With `= ANY($2)` the planner costs a generic plan for an

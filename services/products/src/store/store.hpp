@@ -86,6 +86,13 @@ extern const pg::Statement kQuote;           // $1 store, $2 product ids (uuid[]
 /// Refreshes the planner statistics of products and listings (after a bulk import).
 extern const pg::Statement kAnalyzeCatalogue;
 extern const pg::Statement kQuoteOne;  // $1 store, $2 product id
+// Reorder advice: a page of the store's active listings with the product's supplier terms ($1 store, $2 after
+// product_id|null, $3 limit); units sold per product and Douala day ($1 store, $2 product ids (uuid[] text), $3 today
+// (Douala date), $4 days back → product_id, days_ago ≥ 1, units); restocks of the last $3 days, newest first
+// ($1 store, $2 product ids → product_id, units, days_ago).
+extern const pg::Statement kAdviceListings;
+extern const pg::Statement kDailySales;
+extern const pg::Statement kRecentRestocks;
 
 struct ListingRow {
   std::string store_id;
