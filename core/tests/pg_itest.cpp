@@ -268,16 +268,41 @@ TEST(MigrationNames, MustFollowTheConvention) {
 
 // --- background re-encryption --------------------------------------------------------------------------------
 
+class Reencryption : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    log::Init("warn");
+    dir_ = std::filesystem::temp_directory_path() / ("okada_reenc_" + std::to_string(::getpid()) + "_" +
+                                                     ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+  }
+  void TearDown() override {
+    io_.Stop();
+    db_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+  Database& Open(const std::string& url) {
+    io_.Start();
+    PoolOptions o;
+    o.conninfo = url;
+    o.max_size = 2;
+    db_ = std::make_unique<Database>(io_, o);
+    return *db_;
+  }
+  std::size_t Run(crypto::Reencryptor& r) { return Await(io_.context(0), r.Run(*db_, DeadlineIn(5s))); }
+
+  std::filesystem::path dir_;
+  IoPool io_{1};
+  std::unique_ptr<Database> db_;
+};
+
 // A row whose rewrite fails (here a trigger refuses the first UPDATE of the table's last row, as a deadline or a
 // dropped connection would) is tried again on the next run: the pass must not move past it, find nothing after
 // it, and settle with it still under the old key.
-TEST(Reencryption, ARowWhoseRewriteFailedIsRetriedNotSkipped) {
-  log::Init("warn");
+TEST_F(Reencryption, ARowWhoseRewriteFailedIsRetriedNotSkipped) {
   test::FreshDatabase fresh("reencrypt");
-  auto dir = std::filesystem::temp_directory_path() / ("okada_reenc_" + std::to_string(::getpid()));
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  auto v1 = crypto::Keyring::LoadOrCreate(dir);
+  auto v1 = crypto::Keyring::LoadOrCreate(dir_);
   test::Psql(fresh.url(), "CREATE TABLE notes (id uuid PRIMARY KEY, body_enc text)");
   std::vector<std::string> ids{"00000000-0000-0000-0000-00000000000a", "00000000-0000-0000-0000-00000000000b",
                                "00000000-0000-0000-0000-00000000000c"};
@@ -293,18 +318,13 @@ TEST(Reencryption, ARowWhoseRewriteFailedIsRetriedNotSkipped) {
                  "' AND nextval('fail_once') = 1 THEN RAISE EXCEPTION 'injected failure'; END IF; RETURN NEW; END $$; "
                  "CREATE TRIGGER refuse_first BEFORE UPDATE ON notes FOR EACH ROW EXECUTE FUNCTION refuse_first()");
 
-  crypto::LiveKeyring live(dir);
-  auto v2 = crypto::Keyring::Rotate(dir);
+  crypto::LiveKeyring live(dir_);
+  auto v2 = crypto::Keyring::Rotate(dir_);
   crypto::Reencryptor reenc("t", {{"notes", "id", {{"body_enc", "note:"}}}}, &live);
-  IoPool io{1};
-  io.Start();
-  PoolOptions o;
-  o.conninfo = fresh.url();
-  o.max_size = 2;
-  Database db(io, o);
-  EXPECT_THROW(Await(io.context(0), reenc.Run(db, DeadlineIn(5s))), std::exception) << "the injected failure";
+  Open(fresh.url());
+  EXPECT_THROW(Run(reenc), std::exception) << "the injected failure";
   std::size_t total = 0;
-  for (int run = 0; run < 4; ++run) total += Await(io.context(0), reenc.Run(db, DeadlineIn(5s)));
+  for (int run = 0; run < 4; ++run) total += Run(reenc);
   EXPECT_EQ(total, 1u) << "the refused value rewritten by a later run (a and b went before the failure)";
   for (const auto& id : ids) {
     auto v = test::Psql(fresh.url(), "SELECT body_enc FROM notes WHERE id = '" + id + "'");
@@ -312,20 +332,14 @@ TEST(Reencryption, ARowWhoseRewriteFailedIsRetriedNotSkipped) {
     EXPECT_FALSE(v2.NeedsReencryption(v[0])) << id << " still under key 1";
     EXPECT_EQ(v2.DecryptText(v[0], "note:" + id), "Carrefour Ndokotti " + id);
   }
-  EXPECT_EQ(Await(io.context(0), reenc.Run(db, DeadlineIn(5s))), 0u) << "settled";
-  io.Stop();
-  std::filesystem::remove_all(dir);
+  EXPECT_EQ(Run(reenc), 0u) << "settled";
 }
 
 // A pass that began under key 1 and is interrupted (here a view refuses its first read, as a deadline would)
 // must not carry on under key 2 from where it stopped: the rows it had walked were only checked against key 1.
-TEST(Reencryption, AKeyRotatedMidPassRestartsThePass) {
-  log::Init("warn");
+TEST_F(Reencryption, AKeyRotatedMidPassRestartsThePass) {
   test::FreshDatabase fresh("reencrypt_mid");
-  auto dir = std::filesystem::temp_directory_path() / ("okada_reenc_mid_" + std::to_string(::getpid()));
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  auto v1 = crypto::Keyring::LoadOrCreate(dir);
+  auto v1 = crypto::Keyring::LoadOrCreate(dir_);
   std::string id = "00000000-0000-0000-0000-00000000000a";
   test::Psql(fresh.url(),
              "CREATE TABLE notes (id uuid PRIMARY KEY, body_enc text); "
@@ -341,26 +355,19 @@ TEST(Reencryption, AKeyRotatedMidPassRestartsThePass) {
   test::Psql(fresh.url(),
              "INSERT INTO notes VALUES ('" + id + "', '" + v1.EncryptToText("Bonamoussadi", "note:" + id) + "')");
 
-  crypto::LiveKeyring live(dir);
+  crypto::LiveKeyring live(dir_);
   crypto::Reencryptor reenc("t", {{"notes", "id", {{"body_enc", "note:"}}}, {"later", "id", {{"body_enc", "later:"}}}},
                             &live);
-  IoPool io{1};
-  io.Start();
-  PoolOptions o;
-  o.conninfo = fresh.url();
-  o.max_size = 2;
-  Database db(io, o);
+  Open(fresh.url());
   // Under key 1: `notes` is walked (nothing to rewrite), then reading `later` fails.
-  EXPECT_THROW(Await(io.context(0), reenc.Run(db, DeadlineIn(5s))), std::exception) << "the injected failure";
-  auto v2 = crypto::Keyring::Rotate(dir);
+  EXPECT_THROW(Run(reenc), std::exception) << "the injected failure";
+  auto v2 = crypto::Keyring::Rotate(dir_);
   std::size_t total = 0;
-  for (int run = 0; run < 4; ++run) total += Await(io.context(0), reenc.Run(db, DeadlineIn(5s)));
+  for (int run = 0; run < 4; ++run) total += Run(reenc);
   EXPECT_EQ(total, 1u);
   auto v = test::Psql(fresh.url(), "SELECT body_enc FROM notes");
   ASSERT_EQ(v.size(), 1u);
   EXPECT_FALSE(v2.NeedsReencryption(v[0])) << "notes still under key 1";
-  io.Stop();
-  std::filesystem::remove_all(dir);
 }
 
 }  // namespace
