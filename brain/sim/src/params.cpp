@@ -10,6 +10,7 @@
 #include <stdexcept>
 #include <system_error>
 
+#include "okada/brain/civil_days.hpp"
 #include "okada/brain/params/params.hpp"
 #include "text.hpp"
 
@@ -294,26 +295,12 @@ std::string_view DefaultMarketParamsText() { return kMarketConf; }
 
 MarketParams DefaultMarketParams() { return ParseMarketParams(kMarketConf, "brain/sim/market.conf"); }
 
-// --- Calendar (days ↔ civil dates: H. Hinnant's algorithms, proleptic Gregorian) -------------------------------
-std::int64_t DayOfDate(int year, int month, int day) {
-  const std::int64_t y = year - (month <= 2);
-  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const std::int64_t yoe = y - era * 400;
-  const std::int64_t doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1;
-  const std::int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
+// --- Calendar (days ↔ civil dates: brain/calendar) -----------------------------------------------------------
+std::int64_t DayOfDate(int year, int month, int day) { return DaysFromCivil(year, month, day); }
 
 CivilDate DateOfDay(std::int64_t z) {
-  z += 719468;
-  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const std::int64_t doe = z - era * 146097;
-  const std::int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const std::int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const std::int64_t mp = (5 * doy + 2) / 153;
-  const int d = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
-  const int m = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
-  return {static_cast<int>(yoe + era * 400 + (m <= 2)), m, d};
+  const CivilYmd d = CivilFromDays(z);
+  return {d.year, d.month, d.day};
 }
 
 std::int64_t ParseDate(std::string_view text) {

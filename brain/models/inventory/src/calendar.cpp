@@ -2,30 +2,15 @@
 
 #include <array>
 
+#include "okada/brain/civil_days.hpp"
+
 namespace okada::brain::inventory {
 
-// Howard Hinnant's days_from_civil / civil_from_days (http://howardhinnant.github.io/date_algorithms.html).
-std::int64_t DaysFromCivil(Date d) {
-  const std::int64_t y = d.year - (d.month <= 2 ? 1 : 0);
-  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const std::int64_t yoe = y - era * 400;
-  const std::int64_t mp = (d.month + 9) % 12;
-  const std::int64_t doy = (153 * mp + 2) / 5 + d.day - 1;
-  const std::int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
+std::int64_t DaysFromCivil(Date d) { return brain::DaysFromCivil(d.year, d.month, d.day); }
 
 Date CivilFromDays(std::int64_t z) {
-  z += 719468;
-  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const std::int64_t doe = z - era * 146097;
-  const std::int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const std::int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const std::int64_t mp = (5 * doy + 2) / 153;
-  const int day = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
-  const int month = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
-  const int year = static_cast<int>(yoe + era * 400 + (month <= 2 ? 1 : 0));
-  return {year, month, day};
+  const CivilYmd d = brain::CivilFromDays(z);
+  return {d.year, d.month, d.day};
 }
 
 Date AddDays(Date d, std::int64_t days) { return CivilFromDays(DaysFromCivil(d) + days); }
