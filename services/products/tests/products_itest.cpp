@@ -599,6 +599,7 @@ TEST_F(ProductsTest, InventoryAdviceOrdersWholePacksAndSaysWhy) {
   EXPECT_EQ(bad.status, 422) << bad.body;
   EXPECT_NE(bad.body.find("service_level"), std::string::npos) << bad.body;
   EXPECT_NE(bad.body.find("review_days"), std::string::npos) << bad.body;
+  EXPECT_EQ(p().CallAs(m.token, "GET", url + "?service_level=0.9x").status, 422) << "trailing characters";
   Merchant other = NewMerchant("Concurrent");
   auto foreign = p().CallAs(other.token, "GET", url);
   EXPECT_TRUE(foreign.status == 403 || foreign.status == 404) << foreign.status << " " << foreign.body;

@@ -34,20 +34,18 @@ AdviceQuery ParseAdviceQuery(const http::Request& req) {
   AdviceQuery q;
   std::vector<FieldError> errors;
   if (auto v = req.query_param("service_level")) {
-    char* end = nullptr;
-    const double d = std::strtod(v->c_str(), &end);
-    if (v->empty() || end != v->c_str() + v->size() || !(d >= 0.5 && d <= 0.999))
+    const auto d = ParseDouble(*v);
+    if (!d || *d < 0.5 || *d > 0.999)
       errors.push_back(FieldError{"service_level", "OUT_OF_RANGE", "a number from 0.5 to 0.999"});
     else
-      q.service_level = d;
+      q.service_level = *d;
   }
   if (auto v = req.query_param("review_days")) {
-    char* end = nullptr;
-    const long d = std::strtol(v->c_str(), &end, 10);
-    if (v->empty() || end != v->c_str() + v->size() || d < 1 || d > 30)
+    const auto d = ParseInt64(*v);
+    if (!d || *d < 1 || *d > 30)
       errors.push_back(FieldError{"review_days", "OUT_OF_RANGE", "a whole number of days from 1 to 30"});
     else
-      q.review_days = static_cast<int>(d);
+      q.review_days = static_cast<int>(*d);
   }
   if (!errors.empty()) throw Invalid(std::move(errors));
   return q;

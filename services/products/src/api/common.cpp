@@ -1,6 +1,8 @@
 #include "api/common.hpp"
 
 #include <algorithm>
+#include <charconv>
+#include <cmath>
 
 #include "domain/rules.hpp"
 #include "okada/core/http/paging.hpp"
@@ -221,6 +223,20 @@ json::value PageJson(json::array items, const std::vector<std::string>& ids, int
   o["items"] = std::move(items);
   o["next_cursor"] = std::move(next);
   return o;
+}
+
+std::optional<std::int64_t> ParseInt64(std::string_view s) {
+  std::int64_t v = 0;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || p != s.data() + s.size()) return std::nullopt;
+  return v;
+}
+
+std::optional<double> ParseDouble(std::string_view s) {
+  double v = 0;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || p != s.data() + s.size() || !std::isfinite(v)) return std::nullopt;
+  return v;
 }
 
 ListQuery ParseListQuery(const http::Request& req) {

@@ -113,6 +113,10 @@ struct ListQuery {
   std::optional<std::string> after;
 };
 ListQuery ParseListQuery(const http::Request& req);
+/// A whole query value, or nullopt (empty, trailing characters, out of range).
+std::optional<std::int64_t> ParseInt64(std::string_view s);
+/// A finite number, or nullopt.
+std::optional<double> ParseDouble(std::string_view s);
 /// JSON text stored by this service; a corrupt value is a server fault (500).
 boost::json::value ParseStored(std::string_view text);
 /// The `name` to show: English when asked and present, French otherwise.

@@ -33,20 +33,6 @@ struct SearchQuery {
   int offset = 0;
 };
 
-std::optional<std::int64_t> ParseInt64(std::string_view s) {
-  std::int64_t v = 0;
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || p != s.data() + s.size()) return std::nullopt;
-  return v;
-}
-
-std::optional<double> ParseDouble(std::string_view s) {
-  double v = 0;
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || p != s.data() + s.size() || !std::isfinite(v)) return std::nullopt;
-  return v;
-}
-
 SearchQuery ParseSearch(const http::Request& req) {
   std::vector<FieldError> errors;
   SearchQuery out;
