@@ -122,18 +122,13 @@ int RunForecastCommand(int argc, char** argv) {
     global.seed = static_cast<std::uint64_t>(seed);
     global.threads = static_cast<int>(threads);
     global.progress = [](const std::string& line) { std::cerr << "okada brain forecast: " << line << "\n"; };
-    const auto points = [](std::vector<forecast::Forecast> fs) {
-      std::vector<std::vector<double>> out;
-      for (auto& f : fs) out.push_back(std::move(f.point));
-      return out;
-    };
     options.global["gbdt"] = [&](const std::vector<forecast::Series>& series) {
-      return points(forecast::GbdtForecasts(series, global));
+      return forecast::GbdtForecasts(series, global);
     };
     forecast::LstmBudget lstm;
     lstm.steps = static_cast<int>(lstm_steps);
     options.global["lstm"] = [&](const std::vector<forecast::Series>& series) {
-      return points(forecast::LstmForecasts(series, global, lstm));
+      return forecast::LstmForecasts(series, global, lstm);
     };
     // auto also weighs gbdt per segment (the LSTM costs minutes more and backtested no better).
     options.auto_global = {"gbdt"};

@@ -83,6 +83,7 @@ json::object VersionJson(const ModelVersion& v) {
           {"artifact_bytes", v.artifact_bytes},
           {"primary_metric", v.primary_metric},
           {"higher_is_better", v.higher_is_better},
+          {"refresh", v.refresh},
           {"metrics", MetricsJson(v.metrics)},
           {"champion_metrics", MetricsJson(v.champion_metrics)},
           {"compared_with", v.compared_with},
@@ -106,6 +107,8 @@ ModelVersion VersionFrom(const std::string& model, const json::object& o) {
   v.artifact_bytes = o.at("artifact_bytes").to_number<std::uint64_t>();
   v.primary_metric = Str(o, "primary_metric");
   v.higher_is_better = o.at("higher_is_better").as_bool();
+  const json::value* refresh = o.if_contains("refresh");  // absent in records written before it existed
+  v.refresh = refresh && refresh->is_bool() && refresh->as_bool();
   v.metrics = MetricsFrom(o.at("metrics"));
   v.champion_metrics = MetricsFrom(o.at("champion_metrics"));
   v.compared_with = static_cast<int>(o.at("compared_with").to_number<std::int64_t>());
@@ -185,6 +188,9 @@ Decision Decide(const ModelVersion& candidate, const std::optional<ModelVersion>
   const std::string figures =
       metric + " " + Fixed(mine->second) + " vs " + Fixed(theirs->second) + " for " + champ + " on the same holdout";
   if (better) return {true, name + " beats " + champ + ": " + figures};
+  if (candidate.refresh && mine->second == theirs->second && candidate.data_to > champion->data_to)
+    return {true, name + " is as good as " + champ + " (" + figures + ") and trained on newer data (to " +
+                      candidate.data_to + ")"};
   return {false, name + " is not better than " + champ + ": " + figures};
 }
 

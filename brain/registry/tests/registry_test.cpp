@@ -107,6 +107,43 @@ TEST_F(RegistryTest, LowerIsBetterMetricsAndForcedPromotion) {
   EXPECT_EQ(r.ByAlias("recs", "champion")->version, worse.version);
 }
 
+// A forecast's artifact is made from its data: the same recipe on newer data, equal on the same holdout, replaces
+// the champion; it still may not be worse, nor equal on data no newer than the champion's. The flag persists.
+TEST_F(RegistryTest, ARefreshVersionEqualOnTheHoldoutButOnNewerDataIsPromoted) {
+  ModelVersion champion;
+  champion.model = "forecast";
+  champion.version = 1;
+  champion.primary_metric = "mase";
+  champion.higher_is_better = false;
+  champion.data_to = "2026-11-23T00:00:00Z";
+  ModelVersion fresh = champion;
+  fresh.version = 2;
+  fresh.compared_with = 1;
+  fresh.refresh = true;
+  fresh.data_to = "2026-11-30T00:00:00Z";
+  fresh.metrics = {{"mase", 0.7}};
+  fresh.champion_metrics = {{"mase", 0.7}};
+  const Decision equal = Decide(fresh, champion);
+  EXPECT_TRUE(equal.promote) << equal.reason;
+  EXPECT_NE(equal.reason.find("newer data"), std::string::npos) << equal.reason;
+  fresh.metrics["mase"] = 0.71;
+  EXPECT_FALSE(Decide(fresh, champion).promote);
+  fresh.metrics["mase"] = 0.7;
+  fresh.data_to = champion.data_to;
+  EXPECT_FALSE(Decide(fresh, champion).promote);
+  fresh.data_to = "2026-11-30T00:00:00Z";
+  fresh.refresh = false;
+  EXPECT_FALSE(Decide(fresh, champion).promote);  // equal is not better for an ordinary model
+
+  Registry r(root_);
+  ModelVersion v = fresh;
+  v.refresh = true;
+  v.compared_with = 0;
+  v.champion_metrics.clear();
+  const ModelVersion stored = r.Register(v, artifact_);
+  EXPECT_TRUE(Registry(root_).Get("forecast", stored.version)->refresh);
+}
+
 TEST_F(RegistryTest, RecordsPersistWithLineageAndArtifactHash) {
   {
     Registry r(root_);

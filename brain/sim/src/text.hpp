@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "okada/brain/params/csv.hpp"
 #include "okada/brain/params/params.hpp"
 
 namespace okada::brain::sim {
@@ -14,52 +15,8 @@ namespace okada::brain::sim {
 using params::SplitChar;
 using params::SplitSpaces;
 using params::Trim;
-
-// One CSV record (RFC 4180 quoting: "a ""b"", c" is one field). Returns false on an unterminated quote.
-inline bool SplitCsv(std::string_view line, std::vector<std::string>& out) {
-  out.clear();
-  std::string field;
-  std::size_t i = 0;
-  while (true) {
-    field.clear();
-    if (i < line.size() && line[i] == '"') {
-      ++i;
-      while (true) {
-        if (i >= line.size()) return false;
-        if (line[i] == '"') {
-          if (i + 1 < line.size() && line[i + 1] == '"') {
-            field += '"';
-            i += 2;
-            continue;
-          }
-          ++i;
-          break;
-        }
-        field += line[i++];
-      }
-      while (i < line.size() && line[i] != ',') field += line[i++];  // tolerate text after the closing quote
-    } else {
-      while (i < line.size() && line[i] != ',') field += line[i++];
-    }
-    out.push_back(field);
-    if (i >= line.size()) return true;
-    ++i;  // the comma
-  }
-}
-
-// Quotes a CSV field when it holds a comma, a quote or a line break.
-inline void AppendCsvField(std::string& out, std::string_view field) {
-  if (field.find_first_of(",\"\n\r") == std::string_view::npos) {
-    out += field;
-    return;
-  }
-  out += '"';
-  for (char c : field) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  out += '"';
-}
+using params::AppendCsvField;
+using params::SplitCsv;
 
 // Lower-case ASCII letters and fold the common Latin-1 accented letters (UTF-8) to their base letter, for matching
 // place names ("Bonabéri" ~ "bonaberi").

@@ -57,11 +57,15 @@ std::array<std::string, 2> ChooseGlobalPerSegment(const std::vector<Series>& tra
     add("snaive", i, SeasonalNaive(cut[i].values, h, m).point);
   }
   for (const auto& g : options.auto_global) {
-    const auto points = options.global.at(g)(cut);
+    const auto fitted = options.global.at(g)(cut);
+    if (fitted.size() != cut.size()) throw std::runtime_error(g + ": forecasts for a different number of series");
     for (std::size_t i = 0; i < cut.size(); ++i) {
-      add(g, i, points[i]);
-      std::vector<double> mean(points[i].size());
-      for (std::size_t k = 0; k < mean.size(); ++k) mean[k] = 0.5 * (points[i][k] + auto_points[i][k]);
+      const std::vector<double>& points = fitted[i].point;
+      if (points.size() != static_cast<std::size_t>(h))
+        throw std::runtime_error(g + ": series '" + cut[i].id + "' has a forecast of the wrong length");
+      add(g, i, points);
+      std::vector<double> mean(points.size());
+      for (std::size_t k = 0; k < mean.size(); ++k) mean[k] = 0.5 * (points[k] + auto_points[i][k]);
       add("mean:" + g, i, mean);
     }
   }
@@ -110,55 +114,65 @@ RunResult RunForecasts(const std::vector<Series>& train, const RunOptions& optio
     const auto g = options.global.find(m);
     if (g == options.global.end()) {
       out.forecasts[m].reserve(train.size());
+      out.bands[m].reserve(train.size());
       continue;
     }
-    auto points = g->second(train);
-    if (points.size() != train.size()) throw std::runtime_error(m + ": forecasts for a different number of series");
+    auto fitted = g->second(train);
+    if (fitted.size() != train.size()) throw std::runtime_error(m + ": forecasts for a different number of series");
     for (std::size_t i = 0; i < train.size(); ++i) {
-      if (points[i].size() != static_cast<std::size_t>(options.horizon))
+      if (fitted[i].point.size() != static_cast<std::size_t>(options.horizon))
         throw std::runtime_error(m + ": series '" + train[i].id + "' has a forecast of the wrong length");
-      out.forecasts[m].push_back(Series{train[i].id, std::move(points[i])});
+      out.forecasts[m].push_back(Series{train[i].id, fitted[i].point});
+      out.bands[m].push_back(std::move(fitted[i]));
     }
   }
   for (std::size_t i = 0; i < train.size(); ++i) {
     const Series& s = train[i];
     for (const auto& m : options.models) {
       if (options.global.count(m)) continue;  // fitted across all series above
-      Series f{s.id, {}};
+      Forecast f;
       if (m == "auto") {
         Selection sel;
-        f.values = SelectAndForecast(s.values, options.horizon, options.season, &sel).point;
+        f = SelectAndForecast(s.values, options.horizon, options.season, &sel);
         out.auto_choices.push_back(sel.Name());
       } else {
-        f.values = ForecastByName(m, s.values, options.horizon, options.season).point;
+        f = ForecastByName(m, s.values, options.horizon, options.season);
       }
-      out.forecasts[m].push_back(std::move(f));
+      out.forecasts[m].push_back(Series{s.id, f.point});
+      out.bands[m].push_back(std::move(f));
     }
     if (options.progress) options.progress(i + 1, train.size());
   }
   // Where a global model won a segment, auto takes its forecasts (or their mean with auto's own) for that segment.
   if (with_auto && (segment_choice[0] != "auto" || segment_choice[1] != "auto")) {
-    std::map<std::string, std::vector<std::vector<double>>> fitted;
+    std::map<std::string, std::vector<Forecast>> fitted;
     for (const auto& c : segment_choice) {
       if (c == "auto") continue;
       const std::string g = c.rfind("mean:", 0) == 0 ? c.substr(5) : c;
       if (fitted.count(g)) continue;
-      auto& points = fitted[g];
-      if (out.forecasts.count(g)) {
-        for (const auto& f : out.forecasts.at(g)) points.push_back(f.values);
-      } else {
-        points = options.global.at(g)(train);
-      }
+      fitted[g] = out.bands.count(g) ? out.bands.at(g) : options.global.at(g)(train);
+      if (fitted[g].size() != train.size()) throw std::runtime_error(g + ": forecasts for a different number of series");
     }
     auto& autos = out.forecasts.at("auto");
+    auto& auto_bands = out.bands.at("auto");
+    const auto blend = [](std::vector<double>& mine, const std::vector<double>& theirs, bool mean) {
+      for (std::size_t k = 0; k < mine.size() && k < theirs.size(); ++k)
+        mine[k] = mean ? 0.5 * (mine[k] + theirs[k]) : theirs[k];
+    };
     for (std::size_t i = 0; i < train.size(); ++i) {
       const std::string& c = segment_choice[Intermittent(train[i].values) ? 1 : 0];
       if (c == "auto") continue;
       const bool mean = c.rfind("mean:", 0) == 0;
       const std::string g = mean ? c.substr(5) : c;
-      const auto& p = fitted.at(g)[i];
-      for (std::size_t k = 0; k < autos[i].values.size(); ++k)
-        autos[i].values[k] = mean ? 0.5 * (autos[i].values[k] + p[k]) : p[k];
+      const Forecast& p = fitted.at(g)[i];
+      if (p.point.size() != static_cast<std::size_t>(options.horizon))
+        throw std::runtime_error(g + ": series '" + train[i].id + "' has a forecast of the wrong length");
+      Forecast& b = auto_bands[i];
+      blend(b.point, p.point, mean);
+      blend(b.q10, p.q10, mean);
+      blend(b.q50, p.q50, mean);
+      blend(b.q90, p.q90, mean);
+      autos[i].values = b.point;
       out.auto_choices[i] = mean ? "mean(" + out.auto_choices[i] + "," + g + ")" : g;
     }
   }

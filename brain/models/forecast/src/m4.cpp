@@ -9,39 +9,12 @@
 #include <system_error>
 #include <unordered_set>
 
+#include "okada/brain/params/csv.hpp"
+
 namespace okada::brain::forecast {
 namespace {
 
-// Splits one CSV line into fields, unquoting "…" fields ("" is a quote inside them).
-bool SplitCsv(const std::string& line, std::vector<std::string>& fields) {
-  fields.clear();
-  std::string field;
-  bool quoted = false, was_quoted = false;
-  for (std::size_t i = 0; i < line.size(); ++i) {
-    const char c = line[i];
-    if (quoted) {
-      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
-        field += '"';
-        ++i;
-      } else if (c == '"') {
-        quoted = false;
-      } else {
-        field += c;
-      }
-    } else if (c == '"' && field.empty() && !was_quoted) {
-      quoted = was_quoted = true;
-    } else if (c == ',') {
-      fields.push_back(std::move(field));
-      field.clear();
-      was_quoted = false;
-    } else {
-      field += c;
-    }
-  }
-  if (quoted) return false;
-  fields.push_back(std::move(field));
-  return true;
-}
+using params::SplitCsv;
 
 std::string Trim(const std::string& s) {
   const auto b = s.find_first_not_of(" \t");

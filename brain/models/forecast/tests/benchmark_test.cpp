@@ -81,18 +81,22 @@ TEST(RunForecasts, AutoTakesAGlobalModelOnlyWhereItBacktestsBetter) {
   }
   std::vector<std::vector<std::size_t>> lengths_seen;
   const auto oracle = [&](const std::vector<Series>& series) {
-    std::vector<std::vector<double>> out;
+    std::vector<Forecast> out;
     lengths_seen.emplace_back();
     for (const auto& s : series) {
       lengths_seen.back().push_back(s.values.size());
       std::vector<double> f;
       for (std::size_t k = 0; k < static_cast<std::size_t>(h); ++k) f.push_back(rule(s.values.size() + k));
-      out.push_back(std::move(f));
+      std::vector<double> lo = f, hi = f;
+      for (double& v : lo) v -= 5;
+      for (double& v : hi) v += 5;
+      out.push_back(Forecast{f, lo, f, hi});
     }
     return out;
   };
   const auto zeros = [&](const std::vector<Series>& series) {
-    return std::vector<std::vector<double>>(series.size(), std::vector<double>(h, 0.0));
+    const std::vector<double> z(h, 0.0);
+    return std::vector<Forecast>(series.size(), Forecast{z, z, z, z});
   };
   RunOptions plain;
   plain.horizon = h;
@@ -114,7 +118,11 @@ TEST(RunForecasts, AutoTakesAGlobalModelOnlyWhereItBacktestsBetter) {
   EXPECT_NE(run.auto_segments[0].find("→ oracle"), std::string::npos) << run.auto_segments[0];
   for (std::size_t i = 0; i < train.size(); ++i) {
     EXPECT_EQ(run.auto_choices[i], "oracle");
-    EXPECT_EQ(run.forecasts.at("auto")[i].values, oracle({train[i]})[0]) << train[i].id;
+    const Forecast expected = oracle({train[i]})[0];
+    EXPECT_EQ(run.forecasts.at("auto")[i].values, expected.point) << train[i].id;
+    // The band comes with the forecast it was chosen for.
+    EXPECT_EQ(run.bands.at("auto")[i].q10, expected.q10) << train[i].id;
+    EXPECT_EQ(run.bands.at("auto")[i].q90, expected.q90) << train[i].id;
   }
 
   RunOptions useless = plain;
@@ -124,6 +132,8 @@ TEST(RunForecasts, AutoTakesAGlobalModelOnlyWhereItBacktestsBetter) {
   EXPECT_NE(kept.auto_segments[0].find("→ auto"), std::string::npos) << kept.auto_segments[0];
   for (std::size_t i = 0; i < train.size(); ++i) {
     EXPECT_EQ(kept.forecasts.at("auto")[i].values, alone.forecasts.at("auto")[i].values);
+    EXPECT_EQ(kept.bands.at("auto")[i].q90, alone.bands.at("auto")[i].q90);
+    EXPECT_EQ(alone.bands.at("auto")[i].point, alone.forecasts.at("auto")[i].values);
     EXPECT_EQ(kept.auto_choices[i], alone.auto_choices[i]);
   }
   RunOptions unknown = plain;

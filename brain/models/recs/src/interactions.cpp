@@ -11,6 +11,8 @@
 #include <stdexcept>
 #include <unordered_map>
 
+#include "okada/brain/params/csv.hpp"
+
 namespace okada::brain::recs {
 namespace {
 
@@ -26,43 +28,11 @@ std::string_view Trim(std::string_view s) {
   return s;
 }
 
-// Splits one CSV line; a field may be double-quoted ("" inside quotes is a quote).
+// One CSV record (the brain's shared reader), unquoted fields trimmed of spaces and tabs.
 bool SplitCsv(std::string_view line, std::vector<std::string>& out) {
-  out.clear();
-  std::string field;
-  std::size_t i = 0;
-  while (true) {
-    field.clear();
-    if (i < line.size() && line[i] == '"') {
-      ++i;
-      while (true) {
-        if (i >= line.size()) return false;  // unterminated quote
-        if (line[i] == '"') {
-          if (i + 1 < line.size() && line[i + 1] == '"') {
-            field += '"';
-            i += 2;
-            continue;
-          }
-          ++i;
-          break;
-        }
-        field += line[i++];
-      }
-      if (i < line.size() && line[i] != ',') return false;  // text after the closing quote
-    } else {
-      std::size_t comma = line.find(',', i);
-      if (comma == std::string_view::npos) comma = line.size();
-      field.assign(Trim(line.substr(i, comma - i)));
-      i = comma;
-    }
-    out.push_back(field);
-    if (i >= line.size()) return true;
-    ++i;  // the comma
-    if (i == line.size()) {
-      out.emplace_back();
-      return true;
-    }
-  }
+  if (!params::SplitCsv(line, out)) return false;
+  for (std::string& f : out) f = std::string(Trim(f));
+  return true;
 }
 
 int ColumnRole(const std::string& name) {  // 0 user, 1 item, 2 timestamp, 3 weight, -1 other

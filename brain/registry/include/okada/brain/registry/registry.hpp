@@ -30,6 +30,10 @@ struct ModelVersion {
   std::uint64_t artifact_bytes = 0;
   std::string primary_metric;  // e.g. "ndcg@10"
   bool higher_is_better = true;
+  /// The artifact is made from the data (a forecast from its last day) rather than a model that stays valid: a
+  /// version equal to the champion on the primary metric still replaces it when its data is newer (weekly forecasts
+  /// must not go stale because the recipe did not improve).
+  bool refresh = false;
   Metrics metrics;                 // on the run's holdout
   Metrics champion_metrics;        // the champion of the time, on the same holdout (empty: there was none)
   int compared_with = 0;           // that champion's version (0: none)
@@ -46,7 +50,7 @@ struct Decision {
 
 // The promotion rule: a version becomes champion only if its primary metric beats the champion's on the same
 // holdout (the champion it was compared with must still be the champion). Without a champion, it is promoted.
-// Equal is not better.
+// Equal is not better, except for a `refresh` version trained on newer data than the champion's.
 Decision Decide(const ModelVersion& candidate, const std::optional<ModelVersion>& champion);
 
 class Registry {

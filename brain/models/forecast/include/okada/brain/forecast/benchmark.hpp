@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "okada/brain/forecast/m4.hpp"
+#include "okada/brain/forecast/models.hpp"
 
 namespace okada::brain::forecast {
 
@@ -17,8 +18,8 @@ struct RunOptions {
   int season = 1;
   std::vector<std::string> models{"auto"};  // ForecastByName names, in the order given
   /// Models fitted across all series at once (the caller supplies them: okada-brain's gbdt and lstm), by name:
-  /// given every training series, the point forecasts of each, in order.
-  std::map<std::string, std::function<std::vector<std::vector<double>>(const std::vector<Series>&)>> global;
+  /// given every training series, the forecast (points and quantiles) of each, in order.
+  std::map<std::string, std::function<std::vector<Forecast>(const std::vector<Series>&)>> global;
   /// Global models (keys of `global`) that "auto" also weighs, per segment (intermittent histories, the others):
   /// each is fitted on every history less its last H values and forecasts them, as "auto" itself does from the same
   /// origin; for each segment the lower error of auto, the global model and their mean wins, and the winner is then
@@ -31,6 +32,9 @@ struct RunOptions {
 struct RunResult {
   /// Per model (as named in RunOptions::models): one Series per training series, same ids and order, H values each.
   std::map<std::string, std::vector<Series>> forecasts;
+  /// Per model, the same forecasts with their 0.1/0.5/0.9 quantiles (auto's mean of two models: the mean of both
+  /// bands), in the same order.
+  std::map<std::string, std::vector<Forecast>> bands;
   /// For "auto": the selection's name per series (e.g. "theta", "mean(ets,snaive)"), in order; with auto_global,
   /// the segment's choice where a global model won ("gbdt", or "mean(<auto's choice>,gbdt)").
   std::vector<std::string> auto_choices;
