@@ -35,7 +35,8 @@ Commands:
   policy       train (LibTorch) or evaluate the learned routing policy: policy train|eval
   eval-recs    measure the recommenders (popularity, item-kNN, hybrid) offline on an interactions CSV
   forecast     forecast series in the M4 layout (seasonal naive, ETS, Theta, auto); M4 sMAPE/MASE with --test
-  train        train a model, evaluate it against the champion, register it, promote it if better (recs)
+  train        train a model, evaluate it against the champion, register it, promote it if better
+               (recs; forecast: marketplace demand per store × product and per zone)
   evaluate     evaluate a registered version against the champion on fresh data
   promote      make a registered version the champion (only if it beats the champion)
   list         the model registry: versions, aliases, metrics, data windows, artifacts

@@ -13,6 +13,7 @@
 #include "okada/core/pg/migrations.hpp"
 #include "okada/users/client.hpp"
 #include "store/features.hpp"
+#include "store/forecasts.hpp"
 #include "store/monitoring.hpp"
 #include "store/recs.hpp"
 
@@ -63,10 +64,12 @@ boost::asio::awaitable<void> Features(StatePtr s, Deadline d) {
                                {"pruned", std::to_string(pruned)}});
 }
 
-// Recommendation serving's background: the registry re-read when it changes, what is on sale, the prediction log.
+// Serving's background: the registry re-read when it changes (recommenders, demand forecasts), what is on sale.
 boost::asio::awaitable<void> RecsModels(StatePtr s, Deadline d) {
   const std::string changed = s->recs->ReloadModels();
   if (!changed.empty()) log::Info("brain.recs_models", {{"loaded", changed}});
+  const std::string forecasts = s->forecasts->Reload();
+  if (!forecasts.empty()) log::Info("brain.forecasts", {{"loaded", forecasts}});
   co_await s->recs->RefreshCatalogue(*s->db, d);
 }
 
@@ -131,6 +134,10 @@ class BrainService : public Service {
     log::Info("brain.recs_models", {{"registry", registry}, {"loaded", loaded.empty() ? "none" : loaded}});
     api::AddRecsRoutes(ctx.router(), state);
     api::AddExportRoutes(ctx.router(), state);
+    state->forecasts = std::make_shared<store::ForecastStore>(registry);
+    const std::string forecasts = state->forecasts->Reload();
+    log::Info("brain.forecasts", {{"registry", registry}, {"loaded", forecasts.empty() ? "none" : forecasts}});
+    api::AddForecastRoutes(ctx.router(), state);
 
     // Monitoring gauges, computed by the brain.features job (store/monitoring.cpp; alert rules in
     // deploy/prometheus/brain.rules.yml).

@@ -36,7 +36,9 @@ class ProductsService : public Service {
     auto state = std::make_shared<State>();
     state->db = &ctx.db();
     state->redis = &ctx.redis();
-    state->users = std::make_shared<const users::Client>(users, access::LoadOrCreateServiceToken(ctx.state_dir()));
+    state->service_token = access::LoadOrCreateServiceToken(ctx.state_dir());
+    state->users = std::make_shared<const users::Client>(users, state->service_token);
+    state->brain = ctx.FindTransport("brain", "inventory advice fits each listing's own sales history");
     state->outbox = outbox;
     state->search_cache_ttl = ctx.config().GetDuration("products.search_cache_ttl_ms");
     state->import_max_rows = static_cast<std::size_t>(ctx.config().GetInt("products.import_max_rows"));

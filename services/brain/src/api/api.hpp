@@ -8,5 +8,6 @@ namespace okada::brain::api {
 void AddDispatchRoutes(http::Router& router, StatePtr s);  // dispatch.cpp
 void AddRecsRoutes(http::Router& router, StatePtr s);      // recs.cpp
 void AddExportRoutes(http::Router& router, StatePtr s);    // export.cpp
+void AddForecastRoutes(http::Router& router, StatePtr s);  // forecasts.cpp
 
 }  // namespace okada::brain::api

@@ -21,6 +21,7 @@ class Client;
 }  // namespace okada::users
 namespace okada::brain::store {
 class RecsStore;
+class ForecastStore;
 class MonitoringFigures;
 }  // namespace okada::brain::store
 
@@ -47,6 +48,7 @@ struct State {
   std::shared_ptr<store::RecsStore> recs;
   std::shared_ptr<users::Client> users;
   int recs_challenger_percent = 10;
+  std::shared_ptr<store::ForecastStore> forecasts;  ///< the promoted demand forecasts (store/forecasts.hpp)
   std::shared_ptr<store::MonitoringFigures> figures;  ///< drift and outcome figures for the gauges
   Histogram* recs_seconds = nullptr;
   Counter* recs_fallbacks = nullptr;

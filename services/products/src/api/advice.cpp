@@ -4,14 +4,23 @@
 // The arithmetic is the AI Brain's inventory library (domain/advice.hpp); the facts are this service's own: stock,
 // the product's lead time, pack size and shelf life, committed reservations (sales) and restocks (ages).
 //
-// Cost: fitting the demand model takes about a millisecond per listing on the I/O thread; pages are at most 50.
+// The forecast is the AI Brain's stored one when the brain has it for the listing from today (trained weekly on the
+// whole marketplace with the calendar and weather: `okada brain train forecast`, served by
+// GET /internal/v1/brain/forecasts/stores/{id}); otherwise the demand model is fitted here on the listing's own
+// sales, about a millisecond per listing on the I/O thread (pages are at most 50). The brain being away or having
+// nothing for the store never fails the advice.
 #include <boost/asio/awaitable.hpp>
+#include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <map>
 
 #include "api/handlers.hpp"
 #include "domain/advice.hpp"
 #include "okada/brain/inventory/calendar.hpp"
+#include "okada/core/host.hpp"
+#include "okada/core/http/service_call.hpp"
+#include "okada/core/log.hpp"
 #include "okada/core/wall_clock.hpp"
 #include "store/store.hpp"
 
@@ -62,12 +71,95 @@ std::string IsoDate(inv::Date d) {
   return buf;
 }
 
+// The brain's stored forecast for one listing.
+struct Stored {
+  inv::Forecast forecast;
+  std::string model;
+  std::int64_t version = 0;
+};
+
+// The brain's answer: per product, the days from `from` in order (a product whose first day is not `from`, or with
+// a gap, is left out: the advice would be shifted).
+std::map<std::string, Stored> ParseStored(const json::object& answer, const std::string& from) {
+  std::map<std::string, Stored> out;
+  const json::value* items = answer.if_contains("items");
+  const json::value* version = answer.if_contains("version");
+  if (!items || !items->is_array()) return out;
+  for (const json::value& v : items->as_array()) {
+    const json::object* o = v.if_object();
+    if (!o || !o->contains("item") || !o->at("item").is_string() || !o->contains("days") || !o->at("days").is_array())
+      continue;
+    Stored st;
+    st.model = o->contains("model") && o->at("model").is_string() ? std::string(o->at("model").as_string()) : "";
+    st.version = version && version->is_int64() ? version->as_int64() : 0;
+    std::int64_t expected = -1;
+    bool ok = true;
+    for (const json::value& d : o->at("days").as_array()) {
+      const json::object* day = d.if_object();
+      if (!day || !day->contains("date") || !day->at("date").is_string()) {
+        ok = false;
+        break;
+      }
+      const std::string date(day->at("date").as_string());
+      inv::Date parsed{};
+      if (date.size() != 10 || std::sscanf(date.c_str(), "%d-%d-%d", &parsed.year, &parsed.month, &parsed.day) != 3) {
+        ok = false;
+        break;
+      }
+      const std::int64_t n = inv::DaysFromCivil(parsed);
+      if ((expected < 0 && date != from) || (expected >= 0 && n != expected)) {
+        ok = false;
+        break;
+      }
+      expected = n + 1;
+      const auto number = [day](const char* k) {
+        const json::value* x = day->if_contains(k);
+        return x && x->is_number() ? std::max(0.0, x->to_number<double>()) : -1.0;
+      };
+      const double units = number("units"), low = number("low"), high = number("high");
+      if (units < 0 || low < 0 || high < 0) {
+        ok = false;
+        break;
+      }
+      st.forecast.point.push_back(units);
+      st.forecast.q50.push_back(units);
+      st.forecast.q10.push_back(std::min(low, units));
+      st.forecast.q90.push_back(std::max(high, units));
+    }
+    if (ok && !st.forecast.point.empty()) out[std::string(o->at("item").as_string())] = std::move(st);
+  }
+  return out;
+}
+
+// Asks the brain for the page's products; anything but a good answer means "fit here" (logged unless the brain
+// simply has no forecast for the store).
+asio::awaitable<std::map<std::string, Stored>> StoredForecasts(StatePtr s, std::string store_id, std::string ids,
+                                                               std::string from, int days, Deadline deadline) {
+  std::map<std::string, Stored> out;
+  if (s->brain == nullptr || ids.empty()) co_return out;
+  std::string failure;
+  try {
+    const std::string url = "/internal/v1/brain/forecasts/stores/" + store_id + "?items=" + ids + "&from=" + from +
+                            "&days=" + std::to_string(days);
+    http::ClientRequest req = http::ServiceRequest(http::Method::kGet, url, s->service_token, "", deadline);
+    http::ClientResponse res = co_await s->brain->Call(std::move(req));
+    if (res.status == 404) co_return out;  // no forecast promoted, or none for this store
+    const json::object answer = http::ServiceAnswer(res, "products_brain", "the AI Brain", "stored forecasts", {});
+    out = ParseStored(answer, from);
+  } catch (const std::exception& e) {
+    failure = e.what();
+  }
+  if (!failure.empty()) log::Warn("products.stored_forecasts_unavailable", {{"error", failure}});
+  co_return out;
+}
+
 json::value Rounded(double v, double per_unit = 100) {  // to 1/per_unit, printed without binary noise
   if (!std::isfinite(v)) return nullptr;
   return std::round(v * per_unit) / per_unit;
 }
 
-json::object AdviceJson(const pg::Row& row, const domain::Advice& a, inv::Date today, std::string_view lang) {
+json::object AdviceJson(const pg::Row& row, const domain::Advice& a, const Stored* stored, inv::Date today,
+                        std::string_view lang) {
   const inv::Recommendation& r = a.recommendation;
   json::object o;
   o["product_id"] = row.Get<std::string>("product_id");
@@ -111,6 +203,13 @@ json::object AdviceJson(const pg::Row& row, const domain::Advice& a, inv::Date t
     days.push_back(std::move(d));
   }
   o["forecast"] = std::move(days);
+  json::object source;
+  source["kind"] = a.stored_forecast ? "brain" : "store_history";
+  if (a.stored_forecast && stored) {
+    source["version"] = stored->version;
+    source["model"] = stored->model;
+  }
+  o["forecast_source"] = std::move(source);
   return o;
 }
 
@@ -148,6 +247,18 @@ asio::awaitable<http::Response> InventoryAdvice(StatePtr s, http::Request& req) 
       restocks[row.Get<std::string>("product_id")].push_back(domain::Restock{
           static_cast<int>(row.Get<std::int64_t>("units")), static_cast<int>(row.Get<std::int64_t>("days_ago"))});
   }
+  // The brain's stored forecasts for the page, as many days as the longest lead time + review period needs.
+  int days_needed = domain::kAdviceMinDays;
+  std::string product_ids;
+  for (int i = 0; i < rows.size() && i < page.limit; ++i) {
+    domain::ListingFacts f;
+    f.lead_time_days = static_cast<int>(rows[i].Get<std::int64_t>("lead_time_days"));
+    days_needed = std::max(days_needed, domain::AdviceHorizon(f, q.review_days));
+    product_ids += (product_ids.empty() ? "" : ",") + rows[i].Get<std::string>("product_id");
+  }
+  const std::string from = IsoDate(today);
+  std::map<std::string, Stored> stored =
+      co_await StoredForecasts(s, store_id, product_ids, from, days_needed, req.deadline());
   json::array items;
   std::vector<std::string> cursor_ids;
   for (int i = 0; i < rows.size(); ++i) {
@@ -166,8 +277,11 @@ asio::awaitable<http::Response> InventoryAdvice(StatePtr s, http::Request& req) 
     if (auto shelf = row.Get<std::optional<std::int64_t>>("shelf_life_days"))
       facts.shelf_life_days = static_cast<int>(*shelf);
     auto history = sales.count(id) ? sales.at(id) : std::vector<double>(domain::kAdviceHistoryDays, 0.0);
-    const auto advice = domain::AdviseListing(facts, history, restocks[id], today, q.review_days, q.service_level);
-    items.push_back(AdviceJson(row, advice, today, req.lang()));
+    const auto st = stored.find(id);
+    const Stored* mine = st == stored.end() ? nullptr : &st->second;
+    const auto advice = domain::AdviseListing(facts, history, restocks[id], today, q.review_days, q.service_level,
+                                              mine ? &mine->forecast : nullptr);
+    items.push_back(AdviceJson(row, advice, mine, today, req.lang()));
   }
   json::value body = PageJson(std::move(items), cursor_ids, page.limit);
   body.as_object()["store_id"] = store_id;

@@ -23,6 +23,10 @@
 #include "okada/core/redis/redis.hpp"
 #include "okada/users/client.hpp"
 
+namespace okada {
+class ServiceTransport;
+}  // namespace okada
+
 namespace okada::products {
 
 /// What every handler needs; built once at Start(), immutable afterwards (shared by every I/O thread).
@@ -34,6 +38,9 @@ struct State {
   std::chrono::milliseconds search_cache_ttl{60000};
   std::size_t import_max_rows = 10000;
   std::size_t import_max_bytes = 5 << 20;
+  /// The brain's stored demand forecasts for inventory advice; null = the advice fits each listing's own history.
+  ServiceTransport* brain = nullptr;
+  std::string service_token;
 };
 using StatePtr = std::shared_ptr<const State>;
 

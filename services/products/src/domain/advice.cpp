@@ -8,9 +8,13 @@ namespace okada::products::domain {
 
 namespace inv = brain::inventory;
 
+int AdviceHorizon(const ListingFacts& listing, int review_period_days) {
+  return std::max(kAdviceMinDays, listing.lead_time_days + review_period_days);
+}
+
 Advice AdviseListing(const ListingFacts& listing, const std::vector<double>& sales,
                      const std::vector<Restock>& restocks, inv::Date today, int review_period_days,
-                     double service_level) {
+                     double service_level, const inv::Forecast* stored) {
   inv::ItemState item;
   item.today = today;
   item.on_hand = std::max(0, listing.on_hand - listing.reserved);
@@ -40,8 +44,17 @@ Advice AdviseListing(const ListingFacts& listing, const std::vector<double>& sal
       out.ages_known = true;
     }
   }
-  const int horizon = std::max(kAdviceMinDays, listing.lead_time_days + review_period_days);
-  out.forecast = inv::ForecastDemand(item.sales_history, today, horizon);
+  const auto horizon = static_cast<std::size_t>(AdviceHorizon(listing, review_period_days));
+  const auto covers = [horizon](const std::vector<double>& v) { return v.size() >= horizon; };
+  if (stored && covers(stored->point) && covers(stored->q10) && covers(stored->q50) && covers(stored->q90)) {
+    const auto first = [horizon](const std::vector<double>& v) {
+      return std::vector<double>(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(horizon));
+    };
+    out.forecast = inv::Forecast{first(stored->point), first(stored->q10), first(stored->q50), first(stored->q90)};
+    out.stored_forecast = true;
+  } else {
+    out.forecast = inv::ForecastDemand(item.sales_history, today, static_cast<int>(horizon));
+  }
   inv::Policy policy;
   policy.service_level = service_level;
   out.recommendation = inv::Recommend(item, out.forecast, policy);

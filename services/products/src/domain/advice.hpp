@@ -34,16 +34,23 @@ struct Advice {
   brain::inventory::Recommendation recommendation;
   brain::inventory::Forecast forecast;  ///< daily, from today, max(L + R, 7) days
   bool ages_known = false;              ///< perishables: the on-hand units' ages came from the restocks
+  bool stored_forecast = false;         ///< the forecast is the AI Brain's stored one, not fitted here
 };
+
+/// The days of forecast the advice needs for a listing: max(L + R, kAdviceMinDays).
+int AdviceHorizon(const ListingFacts& listing, int review_period_days);
 
 /// `sales`: daily units sold, oldest first, the last one yesterday's (kAdviceHistoryDays long or shorter); the days
 /// before the first sale are left out.
 /// `restocks`: newest first. The units for sale (on hand − reserved) are dated by walking the restocks back (FIFO:
 /// the newest units are the last received); when the restocks do not account for all of them, ages are unknown and
 /// nothing is flagged as expiring. Throws std::invalid_argument on inconsistent facts.
+/// `stored`: the AI Brain's forecast from today (the weekly model trained on the whole marketplace, with the
+/// calendar and weather covariates), used when it covers AdviceHorizon days; otherwise the demand model is fitted on
+/// `sales` here.
 Advice AdviseListing(const ListingFacts& listing, const std::vector<double>& sales,
                      const std::vector<Restock>& restocks, brain::inventory::Date today, int review_period_days,
-                     double service_level);
+                     double service_level, const brain::inventory::Forecast* stored = nullptr);
 
 /// Stable codes for the causes a recommendation names ("month_end", "weekend", "holiday", "rising", "falling").
 std::string CauseCode(brain::inventory::Cause cause);

@@ -11,6 +11,7 @@
 #include <ostream>
 #include <stdexcept>
 #include <tuple>
+#include <unordered_map>
 
 #include "okada/brain/civil_days.hpp"
 #include "okada/brain/inventory/calendar.hpp"
@@ -286,13 +287,17 @@ Panel ZonePanel(const Demand& d, std::int64_t end_hour, int max_days) {
   return p;
 }
 
-std::vector<std::vector<float>> PanelCovariates(const Demand& d, const Panel& p,
-                                                const std::vector<std::size_t>& lengths, int horizon, bool hourly,
-                                                std::int64_t known_until_day) {
+std::vector<std::vector<float>> PanelCovariates(const Demand& d, const Panel& p, const std::vector<Series>& series,
+                                                int horizon, bool hourly, std::int64_t known_until_day) {
+  std::unordered_map<std::string, std::size_t> index;
+  for (std::size_t i = 0; i < p.series.size(); ++i) index.emplace(p.series[i].id, i);
   std::vector<std::vector<float>> out;
-  out.reserve(lengths.size());
-  for (std::size_t i = 0; i < lengths.size() && i < p.start.size(); ++i) {
-    const auto n = static_cast<std::int64_t>(lengths[i]) + horizon;
+  out.reserve(series.size());
+  for (const Series& s : series) {
+    const auto it = index.find(s.id);
+    if (it == index.end()) throw std::invalid_argument("series '" + s.id + "' is not in the panel");
+    const std::size_t i = it->second;
+    const auto n = static_cast<std::int64_t>(s.values.size()) + horizon;
     out.push_back(hourly ? HourlyCovariates(d, p.city[i], p.start[i], n, known_until_day)
                          : DailyCovariates(d, p.city[i], p.start[i], n, known_until_day));
   }

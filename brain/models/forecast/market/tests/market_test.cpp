@@ -103,6 +103,12 @@ TEST(Panels, StartOnMondaysAndStopAtTheCut) {
   EXPECT_EQ(FormatDay(p.start[1]), "2026-03-16");
   EXPECT_EQ(p.series[1].values.front(), 4);
   for (std::int64_t s : p.start) EXPECT_EQ(((s - 4) % 7 + 7) % 7, 0) << FormatDay(s);
+  // Covariates follow each series' own start, also for a backtest's shortened copy of one of them.
+  Series shorter{p.series[1].id, std::vector<double>(p.series[1].values.begin(), p.series[1].values.end() - 2)};
+  const auto cov = PanelCovariates(d, p, {shorter}, 5, false, cut);
+  ASSERT_EQ(cov.size(), 1u);
+  EXPECT_EQ(cov[0], DailyCovariates(d, "douala", p.start[1], static_cast<std::int64_t>(shorter.values.size()) + 5, cut));
+  EXPECT_THROW(PanelCovariates(d, p, {Series{"s9/none", {1}}}, 1, false, cut), std::invalid_argument);
 
   d.first_hour = d.first_day * 24;
   d.hours = 28 * 24;

@@ -83,11 +83,11 @@ struct Panel {
 Panel ItemPanel(const Demand& d, std::int64_t end_day);
 Panel ZonePanel(const Demand& d, std::int64_t end_hour, int max_days);
 
-/// The covariates of every series of a panel whose histories have the given lengths, plus `horizon` steps each, as
-/// GlobalOptions::covariates wants them. `hourly` picks HourlyCovariates.
-std::vector<std::vector<float>> PanelCovariates(const Demand& d, const Panel& p,
-                                                const std::vector<std::size_t>& lengths, int horizon, bool hourly,
-                                                std::int64_t known_until_day);
+/// The covariates of `series` (series of the panel, matched by id, possibly shortened: a backtest's cut) plus
+/// `horizon` steps each, as GlobalOptions::covariates wants them; rain known before `known_until_day` only. `hourly`
+/// picks HourlyCovariates. Throws std::invalid_argument for a series not in the panel.
+std::vector<std::vector<float>> PanelCovariates(const Demand& d, const Panel& p, const std::vector<Series>& series,
+                                                int horizon, bool hourly, std::int64_t known_until_day);
 
 // --- The forecasts artifact -----------------------------------------------------------------------------------------
 // CSV, header `kind,city,store,item,zone,period,q10,q50,q90,model`: kind "item_day" (store, item, period a day) or
