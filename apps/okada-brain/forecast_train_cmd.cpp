@@ -33,23 +33,25 @@ namespace mk = okada::brain::forecast::market;
 
 constexpr const char* kHelp =
     R"(Usage: okada brain train forecast --data DIR [--holdout-days D] [--horizon H] [--zone-horizon-hours Z]
-                                  [--zone-days N] [--global gbdt|none] [--promote auto|never]
-                                  [--registry DIR] [--seed N] [--threads T]
+                                  [--zone-days N] [--global gbdt|lstm|gbdt,lstm|none] [--lstm-steps N]
+                                  [--promote auto|never] [--registry DIR] [--seed N] [--threads T]
 
 Marketplace demand forecasting through the registry:
   extract   read the demand layout in DIR (as `okada sim export` and `okada brain export` write it):
               sales_daily.csv    day,city,store,item,units       units sold per store × product and day
               orders_hourly.csv  hour,city,zone,orders           orders per delivery zone (geohash-5) and hour
               calendar.csv       day,city,payday,holiday,rain_hours  (optional; days to come with rain empty)
+              promotions.csv     first_day,last_day,city,store,item,discount  (optional; planned ones too)
             and hash the files
   features  daily series per store × product (from the Monday before its first sale), hourly series per zone
             (the last N days); covariates per day: month-end payday window, holiday, rain (hours known only
-            before the cut; after it, the month's share of rain hours: no model reads the weather it forecasts)
+            before the cut; after it, the month's share of rain hours: no model reads the weather it forecasts),
+            and per store × product its promotion's discount (planned, so known ahead)
   train     `auto` per series: the candidate models (seasonal naive, Holt-Winters, Theta, Croston for slow
             products, seasonal means, weekly models for hours) or the mean of the best few, chosen by a
-            rolling-origin backtest on the training history alone; with --global gbdt, one XGBoost model across
-            all series with the covariates replaces or joins that choice per segment (slow, regular) where it
-            backtests better on the last H training values
+            rolling-origin backtest on the training history alone; with --global, one model across all series
+            with the covariates (gbdt: XGBoost; lstm: the LibTorch LSTM, --lstm-steps Adam steps) replaces or
+            joins that choice per segment (slow, regular) where it backtests better on the last H training values
   evaluate  on the last D days, held out: MASE and sMAPE (M4 definitions) of auto, of the seasonal naive and of
             the champion's recipe refitted on the same days
   register  the forecasts from the last day of data (store × product for H days, zones for Z hours, with the
@@ -67,7 +69,8 @@ to the products service's inventory advice).
   --horizon H             days forecast for store × product (default 28; 1-120)
   --zone-horizon-hours Z  hours forecast per zone (default 168, a week of rider shifts; 24-720)
   --zone-days N           days of zone history fitted (default 56; 14-365)
-  --global G              gbdt (default) or none (statistical models alone)
+  --global G              gbdt (default), lstm, gbdt,lstm, or none (statistical models alone)
+  --lstm-steps N          the LSTM's training budget in Adam steps (default 1500; with --global lstm)
   --promote P             auto (default) or never
   --registry DIR          the registry (default: $OKADA_BRAIN_REGISTRY, else $OKADA_STATE_DIR/brain/registry)
   --seed N                gbdt's seed (default 1)
@@ -78,11 +81,24 @@ Exit status: 0 run finished (promoted or not), 1 input or registry error, 2 usag
 )";
 
 struct Recipe {
-  std::string global = "gbdt";
+  std::string global = "gbdt";  // "none", or the global models auto weighs: "gbdt", "lstm", "gbdt,lstm"
   std::uint64_t seed = 1;
   int zone_days = 56;
+  int lstm_steps = 1500;
   bool operator==(const Recipe&) const = default;
 };
+
+std::vector<std::string> GlobalModels(const Recipe& r) {
+  std::vector<std::string> out;
+  if (r.global == "none") return out;
+  std::size_t at = 0;
+  while (at <= r.global.size()) {
+    const std::size_t comma = std::min(r.global.find(',', at), r.global.size());
+    out.push_back(r.global.substr(at, comma - at));
+    at = comma + 1;
+  }
+  return out;
+}
 
 struct Context {
   const mk::Demand* demand = nullptr;
@@ -97,8 +113,9 @@ fc::RunResult Fit(const Context& c, const mk::Panel& p, int horizon, bool hourly
   o.horizon = horizon;
   o.season = hourly ? 24 : 7;
   o.models = {"snaive", "auto"};
-  if (recipe.global == "gbdt") {
-    o.global["gbdt"] = [&c, &p, horizon, hourly, known_until_day, recipe, what](const std::vector<fc::Series>& s) {
+  for (const std::string& model : GlobalModels(recipe)) {
+    o.global[model] = [&c, &p, horizon, hourly, known_until_day, recipe, what,
+                       model](const std::vector<fc::Series>& s) {
       fc::GlobalOptions g;
       g.horizon = horizon;
       g.season = hourly ? 24 : 7;
@@ -106,10 +123,15 @@ fc::RunResult Fit(const Context& c, const mk::Panel& p, int horizon, bool hourly
       g.threads = c.threads;
       g.covariates = mk::PanelCovariates(*c.demand, p, s, horizon, hourly, known_until_day);
       g.covariate_count = mk::kCovariates;
-      g.progress = [what](const std::string& line) { Say(what + ": " + line); };
+      g.progress = [what, model](const std::string& line) { Say(what + ": " + line); };
+      if (model == "lstm") {
+        fc::LstmBudget budget;
+        budget.steps = recipe.lstm_steps;
+        return fc::LstmForecasts(s, g, budget);
+      }
       return fc::GbdtForecasts(s, g);
     };
-    o.auto_global = {"gbdt"};
+    o.auto_global.push_back(model);
   }
   const std::size_t every = std::max<std::size_t>(1, p.series.size() / 10);
   o.progress = [every, what](std::size_t done, std::size_t total) {
@@ -170,6 +192,7 @@ std::optional<Recipe> RecipeOf(const reg::ModelVersion& v) {
     r.global = std::string(o.at("global").as_string());
     r.seed = o.at("seed").to_number<std::uint64_t>();
     r.zone_days = o.at("zone_days").to_number<int>();
+    if (const auto* steps = o.if_contains("lstm_steps")) r.lstm_steps = steps->to_number<int>();
     return r;
   } catch (const std::exception&) {
     return std::nullopt;
@@ -181,8 +204,8 @@ std::optional<Recipe> RecipeOf(const reg::ModelVersion& v) {
 std::string SeriesChart(const std::string& title, const std::vector<double>& history, const std::vector<double>& actual,
                         const fc::Forecast* backtest, const fc::Forecast* future) {
   const int w = 860, h = 230, left = 46, right = 10, top = 26, bottom = 24;
-  const std::size_t n_hist = history.size(), n_act = actual.size(),
-                    n_fut = future ? future->point.size() : 0, total = n_hist + n_act + n_fut;
+  const std::size_t n_hist = history.size(), n_act = actual.size(), n_fut = future ? future->point.size() : 0,
+                    total = n_hist + n_act + n_fut;
   double max = 1;
   for (double v : history) max = std::max(max, v);
   for (double v : actual) max = std::max(max, v);
@@ -190,13 +213,15 @@ std::string SeriesChart(const std::string& title, const std::vector<double>& his
     if (f)
       for (double v : f->q90) max = std::max(max, v);
   const double plot_w = w - left - right, plot_h = h - top - bottom;
-  const auto x = [&](std::size_t i) { return left + plot_w * static_cast<double>(i) / std::max<std::size_t>(1, total - 1); };
+  const auto x = [&](std::size_t i) {
+    return left + plot_w * static_cast<double>(i) / std::max<std::size_t>(1, total - 1);
+  };
   const auto y = [&](double v) { return top + plot_h * (1 - std::max(0.0, v) / max); };
   const auto line = [&](std::size_t from, const std::vector<double>& v, const char* colour, const char* dash) {
     std::string pts;
     for (std::size_t i = 0; i < v.size(); ++i) pts += Fixed(x(from + i), 1) + "," + Fixed(y(v[i]), 1) + " ";
-    return "<polyline fill='none' stroke='" + std::string(colour) + "' stroke-width='1.5' " + dash + " points='" +
-           pts + "'/>";
+    return "<polyline fill='none' stroke='" + std::string(colour) + "' stroke-width='1.5' " + dash + " points='" + pts +
+           "'/>";
   };
   const auto band = [&](std::size_t from, const fc::Forecast& f, const char* colour) {
     std::string pts;
@@ -250,7 +275,7 @@ int TrainForecastCommand(int argc, char** argv) {
   cli::Args a;
   if (!cli::Parse(command, argc, argv, 3,
                   {"--data", "--holdout-days", "--horizon", "--zone-horizon-hours", "--zone-days", "--global",
-                   "--promote", "--registry", "--seed", "--threads"},
+                   "--lstm-steps", "--promote", "--registry", "--seed", "--threads"},
                   {}, a))
     return 2;
   if (a.help) {
@@ -258,19 +283,22 @@ int TrainForecastCommand(int argc, char** argv) {
     return 0;
   }
   if (a.Get("--data").empty()) return cli::Usage(command, "--data DIR is required");
-  long long holdout = 28, horizon = 28, zone_horizon = 168, zone_days = 56, seed = 1, threads = 2;
+  long long holdout = 28, horizon = 28, zone_horizon = 168, zone_days = 56, seed = 1, threads = 2, lstm_steps = 1500;
   if (!cli::Int(a.values, command, "--holdout-days", 7, 120, holdout) ||
       !cli::Int(a.values, command, "--horizon", 1, 120, horizon) ||
       !cli::Int(a.values, command, "--zone-horizon-hours", 24, 720, zone_horizon) ||
       !cli::Int(a.values, command, "--zone-days", 14, 365, zone_days) ||
       !cli::Int(a.values, command, "--seed", 0, 1LL << 62, seed) ||
-      !cli::Int(a.values, command, "--threads", 1, 64, threads))
+      !cli::Int(a.values, command, "--threads", 1, 64, threads) ||
+      !cli::Int(a.values, command, "--lstm-steps", 1, 1000000, lstm_steps))
     return 2;
   Recipe recipe;
   recipe.global = a.Get("--global", "gbdt");
   recipe.seed = static_cast<std::uint64_t>(seed);
   recipe.zone_days = static_cast<int>(zone_days);
-  if (recipe.global != "gbdt" && recipe.global != "none") return cli::Usage(command, "--global is gbdt or none");
+  recipe.lstm_steps = static_cast<int>(lstm_steps);
+  if (recipe.global != "gbdt" && recipe.global != "lstm" && recipe.global != "gbdt,lstm" && recipe.global != "none")
+    return cli::Usage(command, "--global is gbdt, lstm, gbdt,lstm or none");
   const std::string promote = a.Get("--promote", "auto");
   if (promote != "auto" && promote != "never") return cli::Usage(command, "--promote is auto or never");
   try {
@@ -283,14 +311,14 @@ int TrainForecastCommand(int argc, char** argv) {
     Say("extract: reading " + dir.string());
     const mk::Demand d = mk::LoadDemand(dir);
     std::string hashes;
-    for (const char* f : {"sales_daily.csv", "orders_hourly.csv", "calendar.csv"})
+    for (const char* f : {"sales_daily.csv", "orders_hourly.csv", "calendar.csv", "promotions.csv"})
       if (fs::exists(dir / f)) hashes += std::string(f) + " " + reg::Sha256File(dir / f) + "\n";
     const std::string data_hash = reg::Sha256Hex(hashes);
     const std::int64_t end_day = d.first_day + d.days, cut = end_day - holdout;
     if (d.days < holdout + 28)
       throw std::runtime_error("sales_daily.csv spans " + std::to_string(d.days) + " days; at least " +
-                               std::to_string(holdout + 28) + " are needed (--holdout-days " +
-                               std::to_string(holdout) + " held out and four weeks to learn from)");
+                               std::to_string(holdout + 28) + " are needed (--holdout-days " + std::to_string(holdout) +
+                               " held out and four weeks to learn from)");
     Say("features: " + std::to_string(d.items.size()) + " store × product series from " + mk::FormatDay(d.first_day) +
         " to " + mk::FormatDay(end_day - 1) + ", " + std::to_string(d.zones.size()) + " zones; holdout from " +
         mk::FormatDay(cut));
@@ -299,8 +327,9 @@ int TrainForecastCommand(int argc, char** argv) {
     std::optional<Recipe> champion_recipe;
     if (champion) {
       champion_recipe = RecipeOf(*champion);
-      if (!champion_recipe) Say("evaluate: the champion v" + std::to_string(champion->version) +
-                                "'s settings are unreadable; it is compared as missing");
+      if (!champion_recipe)
+        Say("evaluate: the champion v" + std::to_string(champion->version) +
+            "'s settings are unreadable; it is compared as missing");
     }
     Context c{&d, static_cast<int>(threads)};
 
@@ -325,9 +354,9 @@ int TrainForecastCommand(int argc, char** argv) {
       const auto& src = d.items[item_panel.source[i]];
       const fc::Forecast& f = item_future.bands.at("auto")[i];
       for (std::size_t k = 0; k < f.point.size(); ++k)
-        rows.push_back({"item_day", src.city, src.store, src.item, "", mk::FormatDay(end_day + static_cast<std::int64_t>(k)),
-                        std::max(0.0, f.q10[k]), std::max(0.0, f.point[k]), std::max(0.0, f.q90[k]),
-                        item_future.auto_choices[i]});
+        rows.push_back({"item_day", src.city, src.store, src.item, "",
+                        mk::FormatDay(end_day + static_cast<std::int64_t>(k)), std::max(0.0, f.q10[k]),
+                        std::max(0.0, f.point[k]), std::max(0.0, f.q90[k]), item_future.auto_choices[i]});
     }
     mk::Panel zone_panel;
     fc::RunResult zone_future;
@@ -340,9 +369,9 @@ int TrainForecastCommand(int argc, char** argv) {
         const auto& src = d.zones[zone_panel.source[i]];
         const fc::Forecast& f = zone_future.bands.at("auto")[i];
         for (std::size_t k = 0; k < f.point.size(); ++k)
-          rows.push_back({"zone_hour", src.city, "", "", src.zone, mk::FormatHour(end_hour + static_cast<std::int64_t>(k)),
-                          std::max(0.0, f.q10[k]), std::max(0.0, f.point[k]), std::max(0.0, f.q90[k]),
-                          zone_future.auto_choices[i]});
+          rows.push_back({"zone_hour", src.city, "", "", src.zone,
+                          mk::FormatHour(end_hour + static_cast<std::int64_t>(k)), std::max(0.0, f.q10[k]),
+                          std::max(0.0, f.point[k]), std::max(0.0, f.q90[k]), zone_future.auto_choices[i]});
       }
     }
 
@@ -380,10 +409,11 @@ int TrainForecastCommand(int argc, char** argv) {
     v.data_hash = data_hash;
     v.data_rows = d.rows;
     v.params = "{\"global\": " + JsonString(recipe.global) + ", \"seed\": " + std::to_string(recipe.seed) +
-               ", \"zone_days\": " + std::to_string(recipe.zone_days) + ", \"holdout_days\": " +
-               std::to_string(holdout) + ", \"horizon\": " + std::to_string(horizon) +
-               ", \"zone_horizon_hours\": " + std::to_string(zone_horizon) + ", \"origin\": " +
-               JsonString(mk::FormatDay(end_day)) + "}";
+               ", \"zone_days\": " + std::to_string(recipe.zone_days) +
+               ", \"lstm_steps\": " + std::to_string(recipe.lstm_steps) +
+               ", \"holdout_days\": " + std::to_string(holdout) + ", \"horizon\": " + std::to_string(horizon) +
+               ", \"zone_horizon_hours\": " + std::to_string(zone_horizon) +
+               ", \"origin\": " + JsonString(mk::FormatDay(end_day)) + "}";
     const reg::ModelVersion registered = r.Register(v, tmp);
     fs::remove(tmp);
     Say("register: forecast v" + std::to_string(registered.version) + " (" + std::to_string(rows.size()) +
@@ -408,13 +438,15 @@ int TrainForecastCommand(int argc, char** argv) {
          << "<th>sMAPE</th><th>series</th></tr>"
          << ScoresRow("auto " + version + " (" + recipe.global + ")", items.mine, items.naive)
          << ScoresRow("seasonal naive", items.naive, items.naive);
-    if (items.champion) html << ScoresRow("champion v" + std::to_string(champion->version) + "'s recipe", *items.champion, items.naive);
+    if (items.champion)
+      html << ScoresRow("champion v" + std::to_string(champion->version) + "'s recipe", *items.champion, items.naive);
     html << "</table><p>Choices: " << Html(ChoiceCounts(items.run.auto_choices)) << ".</p>";
     for (const auto& line : items.run.auto_segments) html << "<p>Segment " << Html(line) << "</p>";
     if (zones.mine.series > 0) {
       html << "<h2>Hourly orders per zone (rider staffing)</h2><table><tr><th></th><th>MASE</th><th>÷ seasonal "
               "naive</th><th>sMAPE</th><th>zones</th></tr>"
-           << ScoresRow("auto " + version, zones.mine, zones.naive) << ScoresRow("seasonal naive", zones.naive, zones.naive);
+           << ScoresRow("auto " + version, zones.mine, zones.naive)
+           << ScoresRow("seasonal naive", zones.naive, zones.naive);
       if (zones.champion) html << ScoresRow("champion's recipe", *zones.champion, zones.naive);
       html << "</table><p>Choices: " << Html(ChoiceCounts(zones.run.auto_choices)) << ".</p>";
     }
@@ -430,8 +462,8 @@ int TrainForecastCommand(int argc, char** argv) {
       idx.resize(std::min(k, idx.size()));
       return idx;
     };
-    const auto chart = [&](const mk::Panel& future_panel, const fc::RunResult& future, const Scored& back,
-                           bool hourly, std::size_t k, std::size_t tail) {
+    const auto chart = [&](const mk::Panel& future_panel, const fc::RunResult& future, const Scored& back, bool hourly,
+                           std::size_t k, std::size_t tail) {
       std::map<std::string, std::size_t> back_index;
       for (std::size_t i = 0; i < back.actual.size(); ++i) back_index[back.actual[i].id] = i;
       for (std::size_t i : busiest(future_panel, k)) {
@@ -462,15 +494,15 @@ int TrainForecastCommand(int argc, char** argv) {
     std::ofstream(report) << html.str();
 
     std::ostringstream summary;
-    summary << "{\"run_id\": " << JsonString(run_id) << ", \"model\": \"forecast\", \"version\": "
-            << registered.version << ", \"promoted\": " << (decision.promote ? "true" : "false")
-            << ", \"reason\": " << JsonString(decision.reason) << ", \"metrics\": {\"mase\": "
-            << Fixed(items.mine.mase, 6) << ", \"smape\": " << Fixed(items.mine.smape, 4)
-            << ", \"snaive_mase\": " << Fixed(items.naive.mase, 6) << ", \"mase_vs_snaive\": "
-            << Fixed(v.metrics.at("mase_vs_snaive"), 6);
+    summary << "{\"run_id\": " << JsonString(run_id) << ", \"model\": \"forecast\", \"version\": " << registered.version
+            << ", \"promoted\": " << (decision.promote ? "true" : "false")
+            << ", \"reason\": " << JsonString(decision.reason)
+            << ", \"metrics\": {\"mase\": " << Fixed(items.mine.mase, 6)
+            << ", \"smape\": " << Fixed(items.mine.smape, 4) << ", \"snaive_mase\": " << Fixed(items.naive.mase, 6)
+            << ", \"mase_vs_snaive\": " << Fixed(v.metrics.at("mase_vs_snaive"), 6);
     if (zones.mine.series > 0)
-      summary << ", \"zones_mase\": " << Fixed(zones.mine.mase, 6) << ", \"zones_snaive_mase\": "
-              << Fixed(zones.naive.mase, 6);
+      summary << ", \"zones_mase\": " << Fixed(zones.mine.mase, 6)
+              << ", \"zones_snaive_mase\": " << Fixed(zones.naive.mase, 6);
     summary << "}, \"champion\": ";
     if (items.champion)
       summary << "{\"version\": " << champion->version << ", \"mase\": " << Fixed(items.champion->mase, 6) << "}";

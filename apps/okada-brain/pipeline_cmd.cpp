@@ -18,10 +18,10 @@
 
 #include "cli.hpp"
 #include "forecast_train_cmd.hpp"
-#include "pipeline_common.hpp"
 #include "okada/brain/recs/evaluate.hpp"
 #include "okada/brain/recs/recs_model.hpp"
 #include "okada/brain/registry/registry.hpp"
+#include "pipeline_common.hpp"
 
 namespace okada::brain {
 namespace {
@@ -110,7 +110,6 @@ struct Prepared {
   std::int64_t fit_first = 0;
 };
 
-
 // Reads the data and cuts the holdout; eval_from moves past the champion's training window if they overlap.
 Prepared Prepare(const std::string& path, int holdout_days, const std::optional<reg::ModelVersion>& champion,
                  std::int64_t window_days) {
@@ -190,7 +189,8 @@ int Train(int argc, char** argv) {
   }
   const std::string model = argv[2];
   if (model != "recs")
-    return cli::Usage(command, "unknown model '" + model + "' (models trained here: recs, forecast; eta: okada brain eta train)");
+    return cli::Usage(
+        command, "unknown model '" + model + "' (models trained here: recs, forecast; eta: okada brain eta train)");
   if (a.Get("--interactions").empty()) return cli::Usage(command, "--interactions is required");
   long long holdout = 14, k = 10, seed = 1, window = 90, threads = std::max(1u, std::thread::hardware_concurrency());
   if (!cli::Int(a.values, command, "--holdout-days", 1, 365, holdout) ||

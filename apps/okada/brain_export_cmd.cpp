@@ -3,17 +3,20 @@
 // and goes through their APIs: the brain's interactions export (GET /internal/v1/brain/export/interactions, pages
 // in time order) and the public catalogue (GET /v1/products/{id}) for each product's category, FR/EN names and
 // price. Writes DIR/interactions.csv (user,item,timestamp) and DIR/items.csv (item,category,name_fr,name_en,
-// price_xaf), the same layout as `okada sim export`, each through a temporary file renamed at the end so a
-// scheduled training run never reads half a file.
+// price_xaf) for the recommender, and the demand layout for the forecasts (sales_daily.csv, orders_hourly.csv,
+// calendar.csv: brain/models/forecast/market), the same layouts as `okada sim export`, each through a temporary
+// file renamed at the end so a scheduled training run never reads half a file.
 #include "brain_export_cmd.hpp"
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_future.hpp>
 #include <boost/json.hpp>
 #include <chrono>
+#include <cstdint>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -22,6 +25,7 @@
 #include <set>
 #include <string>
 
+#include "okada/brain/forecast/market.hpp"
 #include "okada/core/access/access.hpp"
 #include "okada/core/config.hpp"
 #include "okada/core/host.hpp"
@@ -41,9 +45,13 @@ constexpr const char* kHelp = R"(Usage: okada brain export --out DIR [--days N] 
 
 The training pipeline's extract step: writes DIR/interactions.csv (user,item,timestamp: one row per product of
 a placed order, unix seconds) and DIR/items.csv (item,category,name_fr,name_en,price_xaf) from the platform's
-own data, through the brain's export API and the public catalogue. Then:
+own data, through the brain's export API and the public catalogue, and the demand layout: DIR/sales_daily.csv
+(units per Douala day, store and product), DIR/orders_hourly.csv (orders per hour and delivery zone, geohash-5)
+and DIR/calendar.csv (payday window and fixed holidays, from the first day to 6 weeks ahead; rain unknown).
+Then:
 
   okada brain train recs --interactions DIR/interactions.csv --items DIR/items.csv --repeat
+  okada brain train forecast --data DIR
 
   --out DIR   where to write (created if missing); files are replaced whole, never half-written
   --days N    only the last N days of interactions (1..3650; default: everything)
@@ -162,6 +170,10 @@ int RunBrainExportCommand(int argc, char** argv) {
       csv << "user,item,timestamp\n";
       std::set<std::string> product_ids;
       std::size_t rows = 0;
+      // The demand layout: units per Douala day (UTC+1 all year), orders per hour and zone (geohash-5).
+      brain::forecast::market::DemandWriter demand;
+      std::set<std::string> orders_seen;
+      std::int64_t first_day = INT64_MAX, last_day = INT64_MIN;
       std::string cursor;
       for (;;) {
         std::string url = "/internal/v1/brain/export/interactions?limit=20000&since=" + std::to_string(since);
@@ -174,9 +186,16 @@ int RunBrainExportCommand(int argc, char** argv) {
         for (const json::value& row : page.at("items").as_array()) {
           const json::array& r = row.as_array();
           const std::string item(r.at(1).as_string());
-          csv << r.at(0).as_string().c_str() << ',' << item << ',' << r.at(2).to_number<std::int64_t>() << '\n';
+          const std::int64_t at = r.at(2).to_number<std::int64_t>();
+          csv << r.at(0).as_string().c_str() << ',' << item << ',' << at << '\n';
           product_ids.insert(item);
           ++rows;
+          const std::int64_t local_hour = (at + 3600) / 3600, day = local_hour / 24;
+          first_day = std::min(first_day, day);
+          last_day = std::max(last_day, day);
+          demand.AddSale(day, "", std::string(r.at(4).as_string()), item, r.at(3).to_number<double>());
+          const std::string zone(r.at(5).as_string()), order(r.at(6).as_string());
+          if (!zone.empty() && orders_seen.insert(order).second) demand.AddOrders(local_hour, "", zone.substr(0, 5));
         }
         Say(std::to_string(rows) + " interactions");
         const json::value& next = page.at("next_cursor");
@@ -216,11 +235,14 @@ int RunBrainExportCommand(int argc, char** argv) {
       }
       items_csv.close();
       if (!items_csv) throw std::runtime_error("writing " + items_tmp.string() + " failed (disk full?)");
+      if (rows > 0) demand.FillCalendar("", first_day, last_day + 42);
+      demand.Write(out_dir);
       fs::rename(interactions_tmp, interactions);
       fs::rename(items_tmp, items);
       std::cout << "okada brain export: " << rows << " interactions of " << product_ids.size() << " products"
                 << (missing ? " (" + std::to_string(missing) + " no longer in the catalogue)" : std::string()) << " → "
-                << interactions.string() << ", " << items.string() << "\n";
+                << interactions.string() << ", " << items.string() << "; " << demand.sales()
+                << " store × product × day sales and " << orders_seen.size() << " orders in the demand layout\n";
     } catch (const std::exception& e) {
       std::cerr << "okada brain export: " << e.what() << "\n";
       status = 1;

@@ -13,6 +13,7 @@ runs `okada seed` twice and checks through the public API that:
 Needs OKADA_PG_URL and OKADA_REDIS_URL (scripts/test exports them). Usage: seed_itest.py PATH_TO_OKADA
 """
 import csv
+import datetime
 import json
 import os
 import re
@@ -245,6 +246,26 @@ def main():
             fail("items.csv: %s" % items[:5])
         if os.path.exists(os.path.join(export_dir, "interactions.csv.part")):
             fail("a temporary file was left behind")
+        # The demand layout for the forecasts: units sold as ordered (order.placed carries the quantities to the
+        # brain), every order once in its zone-hour, a calendar reaching 6 weeks past the last sale.
+        ordered = int(psql(db_url, "SELECT coalesce(sum(qty), 0) FROM orders.order_lines"))
+        in_brain = int(psql(db_url, "SELECT coalesce(sum(quantity), 0) FROM brain.interactions"))
+        with open(os.path.join(export_dir, "sales_daily.csv"), newline="") as f:
+            sales = list(csv.DictReader(f))
+        units = sum(int(r["units"]) for r in sales)
+        if not (units == in_brain == ordered) or ordered <= len(rows) - 1:
+            fail("units: sales_daily.csv %d, brain.interactions %d, orders %d (lines %d)"
+                 % (units, in_brain, ordered, len(rows) - 1))
+        with open(os.path.join(export_dir, "orders_hourly.csv"), newline="") as f:
+            hourly = list(csv.DictReader(f))
+        if sum(int(r["orders"]) for r in hourly) != ORDERS or any(len(r["zone"]) != 5 for r in hourly):
+            fail("orders_hourly.csv: %s" % hourly[:5])
+        with open(os.path.join(export_dir, "calendar.csv"), newline="") as f:
+            calendar = [r["day"] for r in csv.DictReader(f)]
+        last_sale = max(r["day"] for r in sales)
+        if not calendar or calendar[0] > min(r["day"] for r in sales) or \
+                calendar[-1] != str(datetime.date.fromisoformat(last_sale) + datetime.timedelta(days=42)):
+            fail("calendar.csv from %s to %s, sales to %s" % (calendar[:1], calendar[-1:], last_sale))
 
         print("seed_itest: ok: %d merchants, %d products, %d customers, %d riders, %d orders, each once; "
               "demo-logins.txt 0600; brain export %d interactions, %d items"

@@ -31,6 +31,14 @@ with open(out + "/calendar.csv", "w") as f:
         rain[d] = r
         f.write(f"{d},douala,{int(payday(d))},{'National Day' if (d.month, d.day) == (5, 20) else ''},{r if i < days else ''}\n")
 week = [1.0, 0.9, 0.9, 1.0, 1.2, 1.6, 0.7]
+# st0-p0 is on promotion (20 % off, demand × 2.5) 4 days every 3 weeks, planned ones listed past the data.
+promo = set()
+with open(out + "/promotions.csv", "w") as f:
+    f.write("first_day,last_day,city,store,item,discount\n")
+    for first in range(10, days + 42, 21):
+        a, b = start + datetime.timedelta(days=first), start + datetime.timedelta(days=first + 3)
+        f.write(f"{a},{b},douala,st0,st0-p0,0.2\n")
+        promo.update(a + datetime.timedelta(days=k) for k in range(4))
 rng = random.Random(9)
 with open(out + "/sales_daily.csv", "w") as f:
     f.write("day,city,store,item,units\n")
@@ -40,6 +48,8 @@ with open(out + "/sales_daily.csv", "w") as f:
             for p in range(4):
                 level = [12, 6, 3, 0.3][p] * (1 + 0.3 * s)
                 mean = level * week[d.weekday()] * (1.35 if payday(d) else 1) * (1 + 0.05 * rain[d])
+                if s == 0 and p == 0 and d in promo:
+                    mean *= 2.5
                 units = max(0, round(rng.gauss(mean, math.sqrt(mean) + 0.3)))
                 if units:
                     f.write(f"{d},douala,st{s},st{s}-p{p},{units}\n")
@@ -99,10 +109,17 @@ assert 8 < float([r for r in rows if r["item"] == "st2-p0"][0]["q50"]) < 45
 assert float([r for r in rows if r["item"] == "st0-p3"][0]["q50"]) < 2
 PY
 
+# The LSTM as a global model too (a small budget): registered, not promoted (--promote never).
+out_l="$("$BIN" train forecast --data "$T/d1" --holdout-days 14 --horizon 21 --zone-horizon-hours 48 --zone-days 28 \
+  --global gbdt,lstm --lstm-steps 40 --promote never --registry "$R" 2>"$T/err")" || fail "lstm run: $(cat "$T/err")"
+[ "$(field "$out_l" promoted)" = False ] && echo "$out_l" | grep -q "not promoted (--promote never)" || fail "lstm: $out_l"
+grep -q "lstm" "$T/err" || fail "the LSTM did not run: $(cat "$T/err")"
+
 # The same data again: equal on the same holdout and not newer → refused, still registered as challenger.
 out2="$("$BIN" train forecast --data "$T/d1" --holdout-days 14 --horizon 21 --zone-horizon-hours 48 --zone-days 28 \
   --registry "$R" 2>"$T/err")" || fail "second run: $(cat "$T/err")"
 [ "$(field "$out2" promoted)" = False ] || fail "same data promoted: $out2"
+[ "$(field "$out2" version)" = 3 ] || fail "second gbdt version: $out2"
 echo "$out2" | grep -q "is not better than v1" || fail "refusal reason: $out2"
 [ "$(field "$out2" champion mase)" = "$(field "$out2" metrics mase)" ] || fail "same recipe, same days, different MASE: $out2"
 
@@ -112,7 +129,7 @@ out3="$("$BIN" train forecast --data "$T/d2" --holdout-days 14 --horizon 21 --zo
   --registry "$R" 2>"$T/err")" || fail "third run: $(cat "$T/err")"
 [ "$(field "$out3" promoted)" = True ] || fail "newer data not promoted: $out3"
 [ "$(field "$out3" forecasts from)" = "2026-06-15" ] || fail "third origin: $out3"
-"$BIN" list forecast --registry "$R" | grep -q "v3   champion" || fail "list: $("$BIN" list forecast --registry "$R")"
+"$BIN" list forecast --registry "$R" | grep -q "v4   champion" || fail "list: $("$BIN" list forecast --registry "$R")"
 
 # Bad input and options.
 mkdir "$T/bad"
@@ -126,7 +143,7 @@ printf 'day,city,store,item,units\n2026-03-02,douala,s,i,3\n2026-03-20,douala,s,
 "$BIN" train forecast --data "$T/bad" --registry "$R" 2>"$T/err"; s=$?
 [ $s = 1 ] && grep -q "spans 19 days; at least 56 are needed" "$T/err" || fail "short data: $s $(cat "$T/err")"
 "$BIN" train forecast --data "$T/d1" --global xgb --registry "$R" 2>"$T/err"; s=$?
-[ $s = 2 ] && grep -q "global is gbdt or none" "$T/err" || fail "bad --global: $s $(cat "$T/err")"
+[ $s = 2 ] && grep -q "global is gbdt, lstm, gbdt,lstm or none" "$T/err" || fail "bad --global: $s $(cat "$T/err")"
 "$BIN" train forecast --data "$T/d1" --holdout-days 3 --registry "$R" 2>"$T/err"; s=$?
 [ $s = 2 ] || fail "--holdout-days 3: $s"
 set -e

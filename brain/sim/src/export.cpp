@@ -2,11 +2,10 @@
 
 #include <algorithm>
 #include <fstream>
-#include <map>
 #include <numeric>
 #include <stdexcept>
-#include <tuple>
 
+#include "okada/brain/forecast/market.hpp"
 #include "okada/brain/sim/market.hpp"
 #include "okada/core/geo.hpp"
 #include "text.hpp"
@@ -76,68 +75,38 @@ constexpr int kZonePrecision = 5;
 
 std::int64_t FloorDiv(std::int64_t a, std::int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
 
-std::string LocalHour(std::int64_t local_time) {
-  const std::int64_t hour = FloorDiv(local_time, 3600);
-  const int hh = static_cast<int>(hour - FloorDiv(hour, 24) * 24);
-  return FormatDate(FloorDiv(hour, 24)) + (hh < 10 ? "T0" : "T") + std::to_string(hh);
-}
-
 void WriteDemandFiles(const Market& m, const std::filesystem::path& dir) {
-  std::map<std::tuple<std::int64_t, std::string, std::string>, std::pair<int, std::int64_t>> sales;  // → city, units
-  std::map<std::tuple<std::string, std::string>, std::pair<int, std::int64_t>> zones;  // (hour, zone) → city, orders
+  forecast::market::DemandWriter w;
   for (const Order& o : m.orders) {
     const Customer& c = m.customers[static_cast<std::size_t>(o.customer)];
-    const Merchant& mer = m.merchants[static_cast<std::size_t>(o.merchant)];
-    const std::int64_t day = FloorDiv(o.placed_at, 86400);
+    const std::string city(kCityNames[static_cast<std::size_t>(o.city)]);
+    const std::string& store = m.merchants[static_cast<std::size_t>(o.merchant)].id;
     for (int li = 0; li < o.line_count; ++li) {
       const OrderLine& l = m.lines[o.first_line + static_cast<std::size_t>(li)];
-      auto& cell = sales[{day, mer.id, m.offers[static_cast<std::size_t>(l.offer)].id}];
-      cell.first = o.city;
-      cell.second += l.quantity;
+      w.AddSale(FloorDiv(o.placed_at, 86400), city, store, m.offers[static_cast<std::size_t>(l.offer)].id, l.quantity);
     }
-    auto& z = zones[{LocalHour(o.placed_at), geo::Geohash(c.lat, c.lon, kZonePrecision)}];
-    z.first = o.city;
-    ++z.second;
+    w.AddOrders(FloorDiv(o.placed_at, 3600), city, geo::Geohash(c.lat, c.lon, kZonePrecision));
   }
-  {
-    CsvFile f(dir / "sales_daily.csv", "day,city,store,item,units");
-    for (const auto& [key, cell] : sales) {
-      f.Text(FormatDate(std::get<0>(key))).Text(kCityNames[static_cast<std::size_t>(cell.first)]);
-      f.Text(std::get<1>(key)).Text(std::get<2>(key)).Int(cell.second);
-      f.End();
-    }
-    f.Close();
-  }
-  {
-    CsvFile f(dir / "orders_hourly.csv", "hour,city,zone,orders");
-    for (const auto& [key, cell] : zones) {
-      f.Text(std::get<0>(key)).Text(kCityNames[static_cast<std::size_t>(cell.first)]).Text(std::get<1>(key));
-      f.Int(cell.second);
-      f.End();
-    }
-    f.Close();
-  }
-  {
-    CsvFile f(dir / "calendar.csv", "day,city,payday,holiday,rain_hours");
-    for (int city : m.cities) {
-      const auto& rain = m.rain[static_cast<std::size_t>(city)];
-      for (std::int64_t day = m.start_day; day < m.start_day + m.days + kCalendarDaysAhead; ++day) {
-        const DayInfo info = DescribeDay(m.params, day);
-        f.Text(FormatDate(day)).Text(kCityNames[static_cast<std::size_t>(city)]).Int(info.payday ? 1 : 0);
-        f.Text(info.holiday);
-        const std::int64_t from = (day - m.start_day) * 24;
-        if (from + 24 <= static_cast<std::int64_t>(rain.size())) {
-          int hours = 0;
-          for (std::int64_t h = from; h < from + 24; ++h) hours += rain[static_cast<std::size_t>(h)];
-          f.Int(hours);
-        } else {
-          f.Text("");
-        }
-        f.End();
+  for (int city : m.cities) {
+    const auto& rain = m.rain[static_cast<std::size_t>(city)];
+    for (std::int64_t day = m.start_day; day < m.start_day + m.days + kCalendarDaysAhead; ++day) {
+      const DayInfo info = DescribeDay(m.params, day);
+      forecast::market::CalendarDay facts{info.payday, info.holiday, -1};
+      const std::int64_t from = (day - m.start_day) * 24;
+      if (from + 24 <= static_cast<std::int64_t>(rain.size())) {
+        facts.rain_hours = 0;
+        for (std::int64_t h = from; h < from + 24; ++h) facts.rain_hours += rain[static_cast<std::size_t>(h)];
       }
+      w.SetDay(std::string(kCityNames[static_cast<std::size_t>(city)]), day, facts);
     }
-    f.Close();
   }
+  for (const Promotion& pr : m.promotions) {
+    const Offer& off = m.offers[static_cast<std::size_t>(pr.offer)];
+    const Merchant& mer = m.merchants[static_cast<std::size_t>(off.merchant)];
+    w.AddPromotion(std::string(kCityNames[static_cast<std::size_t>(mer.city)]), mer.id, off.id,
+                   forecast::market::PromotionSpan{pr.first_day, pr.last_day, pr.discount});
+  }
+  w.Write(dir);
 }
 
 }  // namespace

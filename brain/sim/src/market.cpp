@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <map>
 #include <numeric>
 #include <stdexcept>
 #include <unordered_set>
@@ -18,7 +19,7 @@ constexpr std::array<const char*, kStoreTypeCount> kTypeLabelFr = {
     "Restaurant", "Fast-food", "Bar", "Supermarché", "Alimentation", "Marché", "Pharmacie", "Boulangerie"};
 
 // Random streams: one per purpose and city, so a city's market does not depend on which other cities run.
-enum Stream : std::uint64_t { kWorldStream = 100, kWeatherStream = 200, kOrderStream = 300 };
+enum Stream : std::uint64_t { kWorldStream = 100, kWeatherStream = 200, kOrderStream = 300, kPromotionStream = 400 };
 
 struct Near {
   int merchant = 0;
@@ -36,7 +37,10 @@ struct CityState {
   std::vector<std::array<std::vector<Near>, kStoreTypeCount>> near;      // indexed by local customer index
   std::array<std::vector<double>, 24> customer_cum;                      // per hour, over customer_ids
   std::array<std::vector<int>, 24> riders_on_shift;                      // per hour, local rider indices
+  std::map<std::pair<std::int64_t, int>, std::vector<int>> promotions;   // (day, merchant) → active promotions
 };
+
+constexpr int kPromotionDaysAhead = 42;  // the schedule reaches past the simulated days (calendar.csv's 6 weeks)
 
 double Clamp(double v, double lo, double hi) { return std::max(lo, std::min(hi, v)); }
 
@@ -283,6 +287,42 @@ class Simulator {
     }
   }
 
+  // Each store's promotion schedule, week by week from the first simulated day to 6 weeks past the last.
+  void Promotions(CityState& s) {
+    Rng rng(o_.seed, kPromotionStream + static_cast<std::uint64_t>(s.city));
+    const std::int64_t end = m_.start_day + o_.days + kPromotionDaysAhead;
+    for (int g : s.merchant_ids) {
+      const Merchant& mer = m_.merchants[static_cast<std::size_t>(g)];
+      for (std::int64_t week = m_.start_day; week < end; week += 7) {
+        const int n = p_.promotions_per_week > 0 ? rng.Poisson(p_.promotions_per_week) : 0;
+        for (int k = 0; k < n; ++k) {
+          Promotion pr;
+          pr.offer = mer.offers[static_cast<std::size_t>(rng.Int(0, static_cast<int>(mer.offers.size()) - 1))];
+          pr.first_day = week + rng.Int(0, 6);
+          pr.last_day = pr.first_day + rng.Int(p_.promotion_days_min, p_.promotion_days_max) - 1;
+          pr.discount = std::round(rng.Uniform(p_.promotion_discount_min, p_.promotion_discount_max) * 100) / 100;
+          const int index = static_cast<int>(m_.promotions.size());
+          for (std::int64_t day = pr.first_day; day <= pr.last_day; ++day) s.promotions[{day, g}].push_back(index);
+          m_.promotions.push_back(pr);
+        }
+      }
+    }
+  }
+
+  // The offer's price on `day`: discounted while it is on promotion at its store (the largest discount when two
+  // promotions of it overlap).
+  int PriceOn(const CityState& s, int offer, std::int64_t day) const {
+    const Offer& off = m_.offers[static_cast<std::size_t>(offer)];
+    const auto active = s.promotions.find({day, off.merchant});
+    double discount = 0;
+    if (active != s.promotions.end())
+      for (int i : active->second) {
+        const Promotion& pr = m_.promotions[static_cast<std::size_t>(i)];
+        if (pr.offer == offer) discount = std::max(discount, pr.discount);
+      }
+    return discount > 0 ? RoundTo(off.price_xaf * (1 - discount), 25) : off.price_xaf;
+  }
+
   void Orders(CityState& s) {
     const int city = s.city;
     const CityParams& cp = p_.city[static_cast<std::size_t>(city)];
@@ -372,11 +412,18 @@ class Simulator {
           const auto& cum = s.offer_cum[static_cast<std::size_t>(merchant)][static_cast<std::size_t>(c.income)];
           const std::vector<int>* fav_offers =
               fav_index >= 0 ? &c.favourite_offers[static_cast<std::size_t>(fav_index)] : nullptr;
+          const auto promoted = s.promotions.find({day, merchant});
+          const std::vector<int>* on_promotion = promoted == s.promotions.end() ? nullptr : &promoted->second;
           for (int li = 0; li < n_lines; ++li) {
             int offer = -1;
             for (int tries = 0; tries < 12 && offer < 0; ++tries) {
               int candidate;
-              if (fav_offers && !fav_offers->empty() && tries < 4 && rng.Bernoulli(p_.favourite_product_probability))
+              if (on_promotion && tries == 0 && rng.Bernoulli(p_.promotion_pull))
+                candidate = m_.promotions[static_cast<std::size_t>((*on_promotion)[static_cast<std::size_t>(
+                                              rng.Int(0, static_cast<int>(on_promotion->size()) - 1))])]
+                                .offer;
+              else if (fav_offers && !fav_offers->empty() && tries < 4 &&
+                       rng.Bernoulli(p_.favourite_product_probability))
                 candidate =
                     (*fav_offers)[static_cast<std::size_t>(rng.Int(0, static_cast<int>(fav_offers->size()) - 1))];
               else
@@ -389,7 +436,7 @@ class Simulator {
             OrderLine line;
             line.offer = offer;
             line.quantity = rng.Pick(p_.quantity_weights) + 1;
-            line.unit_price_xaf = m_.offers[static_cast<std::size_t>(offer)].price_xaf;
+            line.unit_price_xaf = PriceOn(s, offer, day);
             line.repeat =
                 !bought.insert((static_cast<std::uint64_t>(cg) << 32) | static_cast<std::uint32_t>(offer)).second;
             o.items_xaf += static_cast<std::int64_t>(line.quantity) * line.unit_price_xaf;
@@ -454,6 +501,7 @@ class Simulator {
       CityState s;
       BuildCity(city, pois[static_cast<std::size_t>(city)], s);
       Weather(city);
+      Promotions(s);
       Orders(s);
     }
   }

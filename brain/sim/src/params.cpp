@@ -262,6 +262,20 @@ MarketParams ParseMarketParams(std::string_view text, const std::string& source)
       "basket_scale", [&](std::string_view v, int line) { return r.Number(v, line, "basket_scale", 0.1, 10); });
   p.quantity_weights = r.Values("quantity_weights", 1, 50, 0, 1000);
   if (!(Sum(p.quantity_weights) > 0)) r.Fail(r.LineOf("quantity_weights"), "quantity_weights: needs a positive weight");
+  p.promotions_per_week = r.Scalar("promotions_per_week", 0, 20);
+  {
+    const std::vector<double> days = r.Values("promotion_days", 2, 2, 1, 60);
+    if (days[0] > days[1]) r.Fail(r.LineOf("promotion_days"), "promotion_days: min is above max");
+    if (days[0] != std::floor(days[0]) || days[1] != std::floor(days[1]))
+      r.Fail(r.LineOf("promotion_days"), "promotion_days: whole days");
+    p.promotion_days_min = static_cast<int>(days[0]);
+    p.promotion_days_max = static_cast<int>(days[1]);
+    const std::vector<double> discount = r.Values("promotion_discount", 2, 2, 0, 0.9);
+    if (discount[0] > discount[1]) r.Fail(r.LineOf("promotion_discount"), "promotion_discount: min is above max");
+    p.promotion_discount_min = discount[0];
+    p.promotion_discount_max = discount[1];
+  }
+  p.promotion_pull = r.Scalar("promotion_pull", 0, 1);
   {
     const auto& [value, line] = r.Get("payment_share");
     std::array<bool, kPaymentMethods> seen{};

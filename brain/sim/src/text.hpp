@@ -12,11 +12,11 @@
 
 namespace okada::brain::sim {
 
+using params::AppendCsvField;
 using params::SplitChar;
+using params::SplitCsv;
 using params::SplitSpaces;
 using params::Trim;
-using params::AppendCsvField;
-using params::SplitCsv;
 
 // Lower-case ASCII letters and fold the common Latin-1 accented letters (UTF-8) to their base letter, for matching
 // place names ("Bonabéri" ~ "bonaberi").

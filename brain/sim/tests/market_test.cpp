@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <unistd.h>
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -10,6 +11,7 @@
 #include <string>
 
 #include "okada/brain/eta/trips.hpp"
+#include "okada/brain/forecast/market.hpp"
 #include "okada/brain/sim/market.hpp"
 #include "okada/brain/sim/report.hpp"
 
@@ -67,9 +69,10 @@ std::string Slurp(const fs::path& p) {
   return s.str();
 }
 
-const char* const kFiles[] = {"merchants.csv", "products.csv", "items.csv",       "customers.csv",
-                              "riders.csv",    "orders.csv",   "order_lines.csv", "trips.csv",
-                              "eta_trips.csv", "weather.csv",  "interactions.csv"};
+const char* const kFiles[] = {"merchants.csv",     "products.csv", "items.csv",        "customers.csv",
+                              "riders.csv",        "orders.csv",   "order_lines.csv",  "trips.csv",
+                              "eta_trips.csv",     "weather.csv",  "interactions.csv", "sales_daily.csv",
+                              "orders_hourly.csv", "calendar.csv", "promotions.csv"};
 
 TEST(SimMarket, SameSeedByteIdenticalExportOtherSeedDifferent) {
   const MarketParams p = Small(0.15);
@@ -130,7 +133,8 @@ TEST(SimMarket, OrdersAreConsistent) {
     for (int i = 0; i < o.line_count; ++i) {
       const OrderLine& l = m.lines[o.first_line + static_cast<std::size_t>(i)];
       EXPECT_EQ(m.offers[static_cast<std::size_t>(l.offer)].merchant, o.merchant) << o.id;  // the store sells it
-      EXPECT_EQ(l.unit_price_xaf, m.offers[static_cast<std::size_t>(l.offer)].price_xaf);
+      // The list price, or less on a promotion day (PromotionsDiscountAndLiftTheirOffers checks which).
+      EXPECT_LE(l.unit_price_xaf, m.offers[static_cast<std::size_t>(l.offer)].price_xaf);
       EXPECT_GT(l.unit_price_xaf, 0);
       EXPECT_GE(l.quantity, 1);
       EXPECT_TRUE(offers.insert(l.offer).second) << "offer twice in " << o.id;
@@ -195,6 +199,25 @@ TEST(SimMarket, ExportFilesMatchTheirReaders) {
     EXPECT_GE(std::stoi(f[3]), 1);
   }
   EXPECT_EQ(rows, m.lines.size());
+  // The demand layout: the forecasting pipeline's reader takes it; units and orders add up to the lines and
+  // orders; every order is in a zone-hour; the calendar covers the days and 6 weeks more for both cities.
+  const forecast::market::Demand demand = forecast::market::LoadDemand(dir.path());
+  double units = 0, lines_units = 0, orders = 0;
+  for (const auto& item : demand.items)
+    for (double u : item.units) units += u;
+  for (const OrderLine& l : m.lines) lines_units += l.quantity;
+  for (const auto& z : demand.zones)
+    for (double n : z.orders) orders += n;
+  EXPECT_EQ(units, lines_units);
+  EXPECT_EQ(orders, static_cast<double>(m.orders.size()));
+  EXPECT_EQ(demand.days, 5);
+  EXPECT_EQ(demand.calendar.at("douala").size(), 5u + 42u);
+  EXPECT_EQ(demand.calendar.at("yaounde").size(), 5u + 42u);
+  EXPECT_GE(demand.calendar.at("douala").begin()->second.rain_hours, 0);
+  EXPECT_LT(demand.calendar.at("douala").rbegin()->second.rain_hours, 0);  // the days to come: unknown
+  std::size_t spans = 0;
+  for (const auto& [key, list] : demand.promotions) spans += list.size();
+  EXPECT_EQ(spans, m.promotions.size());
   // The report reads the export back.
   const ExportData data = ReadExport(dir.path());
   EXPECT_EQ(data.orders.size(), m.orders.size());
@@ -247,6 +270,71 @@ TEST(SimMarket, HabitsDriveRepeatPurchases) {
   EXPECT_GT(with, 0.4 * DefaultMarketParams().favourite_store_probability *
                       DefaultMarketParams().favourite_product_probability);
   EXPECT_GT(with, 2 * without) << with << " vs " << without;
+}
+
+// Promotions: scheduled weekly per store into the 6 weeks past the simulated days, sold at the discounted price
+// while they run, and an offer sells more on its promotion days than on its other days; without promotions no line
+// is discounted.
+TEST(SimMarket, PromotionsDiscountAndLiftTheirOffers) {
+  const MarketParams p = Small(0.2);
+  const int days = 56;
+  const Market m = Simulated(p, {kDouala}, days, 6);
+  ASSERT_FALSE(m.promotions.empty());
+  std::int64_t last = 0;
+  std::map<std::pair<int, std::int64_t>, double> discount;  // (offer, day) → discount
+  for (const Promotion& pr : m.promotions) {
+    EXPECT_GE(pr.discount, p.promotion_discount_min);
+    EXPECT_LE(pr.discount, p.promotion_discount_max);
+    EXPECT_GE(pr.last_day - pr.first_day + 1, p.promotion_days_min);
+    EXPECT_LE(pr.last_day - pr.first_day + 1, p.promotion_days_max);
+    last = std::max(last, pr.last_day);
+    for (std::int64_t d = pr.first_day; d <= pr.last_day; ++d)
+      discount[{pr.offer, d}] = std::max(discount[{pr.offer, d}], pr.discount);  // overlapping: the largest
+  }
+  EXPECT_GE(last, m.start_day + days + 30) << "planned promotions past the simulated days";
+  // Units per promoted offer on and off its promotion days (per day), over the simulated days.
+  double on_units = 0, on_days = 0, off_units = 0, off_days = 0;
+  std::map<std::pair<int, std::int64_t>, double> sold;
+  std::size_t discounted = 0;
+  for (const Order& o : m.orders)
+    for (int li = 0; li < o.line_count; ++li) {
+      const OrderLine& l = m.lines[o.first_line + static_cast<std::size_t>(li)];
+      const std::int64_t day = o.placed_at / 86400;
+      sold[{l.offer, day}] += l.quantity;
+      const int list = m.offers[static_cast<std::size_t>(l.offer)].price_xaf;
+      const auto d = discount.find({l.offer, day});
+      if (d != discount.end()) {  // the discounted price, to 25 XAF
+        const int expected = std::max(25, static_cast<int>(std::llround(list * (1 - d->second) / 25)) * 25);
+        EXPECT_EQ(l.unit_price_xaf, expected) << list << " at " << d->second << " off";
+        discounted += l.unit_price_xaf < list;
+      } else {
+        EXPECT_EQ(l.unit_price_xaf, list);
+      }
+    }
+  std::set<int> promoted;
+  for (const auto& [key, d] : discount) promoted.insert(key.first);
+  for (int offer : promoted)
+    for (std::int64_t day = m.start_day; day < m.start_day + days; ++day) {
+      const auto s = sold.find({offer, day});
+      const double units = s == sold.end() ? 0 : s->second;
+      if (discount.count({offer, day})) {
+        on_units += units;
+        ++on_days;
+      } else {
+        off_units += units;
+        ++off_days;
+      }
+    }
+  EXPECT_GT(discounted, 0u);
+  EXPECT_GT(on_units / on_days, 1.5 * off_units / off_days)
+      << "promotion lift " << on_units / on_days << " vs " << off_units / off_days;
+
+  MarketParams none = p;
+  none.promotions_per_week = 0;
+  const Market plain = Simulated(none, {kDouala}, 14, 6);
+  EXPECT_TRUE(plain.promotions.empty());
+  for (const OrderLine& l : plain.lines)
+    EXPECT_EQ(l.unit_price_xaf, plain.offers[static_cast<std::size_t>(l.offer)].price_xaf);
 }
 
 TEST(SimMarket, RejectsBadOptions) {

@@ -7,12 +7,26 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_future.hpp>
 #include <chrono>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace okada::test {
+
+/// Polls `condition` (every 50 ms) until it holds or `timeout` has passed; returns its last answer. For what the
+/// platform does in the background (events, reloads), never for speed.
+inline bool Eventually(const std::function<bool()>& condition,
+                       std::chrono::milliseconds timeout = std::chrono::seconds(20)) {
+  const auto until = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < until) {
+    if (condition()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return condition();
+}
 
 /// The value of an environment variable set by scripts/test; fails the test (never skips) when unset.
 std::string RequiredEnv(const char* name);

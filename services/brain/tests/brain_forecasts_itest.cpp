@@ -25,15 +25,6 @@ namespace mk = okada::brain::forecast::market;
 namespace registry = okada::brain::registry;
 using namespace std::chrono_literals;
 
-bool Eventually(const std::function<bool()>& f, std::chrono::milliseconds timeout = 20s) {
-  const auto until = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < until) {
-    if (f()) return true;
-    std::this_thread::sleep_for(100ms);
-  }
-  return f();
-}
-
 std::int64_t DoualaToday() { return (static_cast<std::int64_t>(std::time(nullptr)) + 3600) / 86400; }
 
 // Registers (and promotes) a forecast whose store × product rows start today: `units` a day for 28 days, and two
@@ -47,8 +38,8 @@ int PromoteForecast(const std::filesystem::path& registry_dir, const std::string
                     "mean(theta,gbdt)"});
   for (const std::string zone : {"s0wzh", "s0wzj"})
     for (int h = 0; h < 48; ++h)
-      rows.push_back({"zone_hour", "douala", "", "", zone, mk::FormatHour(today * 24 + h), 1, h % 24 == 19 ? 3.0 : 2.0, 4,
-                      "snaive_w"});
+      rows.push_back({"zone_hour", "douala", "", "", zone, mk::FormatHour(today * 24 + h), 1, h % 24 == 19 ? 3.0 : 2.0,
+                      4, "snaive_w"});
   std::filesystem::create_directories(registry_dir);
   const std::filesystem::path file = registry_dir.string() + "-forecasts.csv";
   {
@@ -74,9 +65,7 @@ int PromoteForecast(const std::filesystem::path& registry_dir, const std::string
   return registered.version;
 }
 
-std::string Code(const HttpResult& res) {
-  return std::string(json::parse(res.body).at("code").as_string());
-}
+std::string Code(const HttpResult& res) { return std::string(json::parse(res.body).at("code").as_string()); }
 
 TEST(BrainForecastsTest, ServesThePromotedForecastToTheAdviceAndToStaffingWithinTheRules) {
   PlatformOptions po;
@@ -150,8 +139,9 @@ TEST(BrainForecastsTest, ServesThePromotedForecastToTheAdviceAndToStaffingWithin
   EXPECT_EQ(json::parse(one.body).at("zones").as_array()[0].at("hours").as_array().size(), 48u);
 
   // Bad requests: problem+json with the field, never a crash.
-  for (const std::string& bad : {store_url + "?days=0", store_url + "?days=121", store_url + "?from=2026-02-30",
-                                 store_url + "?items=a,,b", std::string("/internal/v1/brain/forecasts/stores/bad%20id")}) {
+  for (const std::string& bad :
+       {store_url + "?days=0", store_url + "?days=121", store_url + "?from=2026-02-30", store_url + "?items=a,,b",
+        std::string("/internal/v1/brain/forecasts/stores/bad%20id")}) {
     auto res = p.Call("GET", bad, "", as_service);
     EXPECT_EQ(res.status, 422) << bad << " " << res.body;
     EXPECT_EQ(Code(res), "VALIDATION_FAILED") << bad;

@@ -26,15 +26,6 @@ namespace recs = okada::brain::recs;
 namespace registry = okada::brain::registry;
 using namespace std::chrono_literals;
 
-bool Eventually(const std::function<bool()>& f, std::chrono::milliseconds timeout = 20s) {
-  const auto until = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < until) {
-    if (f()) return true;
-    std::this_thread::sleep_for(100ms);
-  }
-  return f();
-}
-
 std::int64_t Count(const std::string& db, const std::string& sql) { return std::stoll(Psql(db, sql).at(0)); }
 
 std::vector<std::string> Ids(const std::string& body) {

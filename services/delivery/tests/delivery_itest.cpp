@@ -35,15 +35,6 @@ std::int64_t NowMs() {
       .count();
 }
 
-bool Eventually(const std::function<bool()>& f, std::chrono::milliseconds timeout = 15s) {
-  auto until = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < until) {
-    if (f()) return true;
-    std::this_thread::sleep_for(50ms);
-  }
-  return f();
-}
-
 std::string Str(const json::object& o, std::string_view k) {
   const json::value* v = o.if_contains(k);
   return v && v->is_string() ? std::string(v->get_string()) : std::string();

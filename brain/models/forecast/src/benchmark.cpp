@@ -151,7 +151,8 @@ RunResult RunForecasts(const std::vector<Series>& train, const RunOptions& optio
       const std::string g = c.rfind("mean:", 0) == 0 ? c.substr(5) : c;
       if (fitted.count(g)) continue;
       fitted[g] = out.bands.count(g) ? out.bands.at(g) : options.global.at(g)(train);
-      if (fitted[g].size() != train.size()) throw std::runtime_error(g + ": forecasts for a different number of series");
+      if (fitted[g].size() != train.size())
+        throw std::runtime_error(g + ": forecasts for a different number of series");
     }
     auto& autos = out.forecasts.at("auto");
     auto& auto_bands = out.bands.at("auto");

@@ -82,6 +82,10 @@ asio::awaitable<http::Response> ExportInteractions(StatePtr s, http::Request& re
     item.emplace_back(row.Get<std::string>("customer_id"));
     item.emplace_back(last.product_id);
     item.emplace_back(last.at_us / 1000000);
+    item.emplace_back(row.Get<std::int64_t>("quantity"));
+    item.emplace_back(row.Get<std::string>("store_id"));
+    item.emplace_back(row.Get<std::string>("zone"));
+    item.emplace_back(last.order_id);
     items.push_back(std::move(item));
   }
   json::object out;

@@ -75,14 +75,17 @@ json::array Periods(const std::vector<mk::ForecastRow>& rows, const std::string&
   for (const mk::ForecastRow& r : rows) {
     if (r.period < from) continue;
     if (static_cast<int>(out.size()) >= n) break;
-    out.push_back(json::object{{key, r.period}, {value, Rounded(r.q50)}, {"low", Rounded(r.q10)}, {"high", Rounded(r.q90)}});
+    out.push_back(
+        json::object{{key, r.period}, {value, Rounded(r.q50)}, {"low", Rounded(r.q10)}, {"high", Rounded(r.q90)}});
   }
   return out;
 }
 
 std::shared_ptr<const store::ServedForecasts> Served(const StatePtr& s) {
   std::shared_ptr<const store::ServedForecasts> f = s->forecasts ? s->forecasts->Current() : nullptr;
-  if (!f) throw Error(ErrorCode::kForecastNotAvailable, "no demand forecast has been promoted yet (okada brain train forecast)");
+  if (!f)
+    throw Error(ErrorCode::kForecastNotAvailable,
+                "no demand forecast has been promoted yet (okada brain train forecast)");
   return f;
 }
 
@@ -112,7 +115,8 @@ asio::awaitable<http::Response> StoreForecast(StatePtr s, http::Request& req) {
   const auto f = Served(s);
   const auto store = f->items.find(store_id);
   if (store == f->items.end())
-    throw Error(ErrorCode::kForecastNotAvailable, "forecast v" + std::to_string(f->version) + " has no rows for this store");
+    throw Error(ErrorCode::kForecastNotAvailable,
+                "forecast v" + std::to_string(f->version) + " has no rows for this store");
   json::array items;
   for (const auto& [item, rows] : store->second) {
     if (!wanted.empty() && !wanted.count(item)) continue;
@@ -148,7 +152,8 @@ asio::awaitable<http::Response> ZoneForecast(StatePtr s, http::Request& req) {
                                  {"hours", std::move(periods)}});
   }
   if (zone && zones.empty())
-    throw Error(ErrorCode::kForecastNotAvailable, "forecast v" + std::to_string(f->version) + " has no rows for this zone");
+    throw Error(ErrorCode::kForecastNotAvailable,
+                "forecast v" + std::to_string(f->version) + " has no rows for this zone");
   json::object out = Header(*f);
   out["zones"] = std::move(zones);
   co_return http::Response::Json(json::serialize(out), 200);

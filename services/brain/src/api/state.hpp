@@ -48,7 +48,7 @@ struct State {
   std::shared_ptr<store::RecsStore> recs;
   std::shared_ptr<users::Client> users;
   int recs_challenger_percent = 10;
-  std::shared_ptr<store::ForecastStore> forecasts;  ///< the promoted demand forecasts (store/forecasts.hpp)
+  std::shared_ptr<store::ForecastStore> forecasts;    ///< the promoted demand forecasts (store/forecasts.hpp)
   std::shared_ptr<store::MonitoringFigures> figures;  ///< drift and outcome figures for the gauges
   Histogram* recs_seconds = nullptr;
   Counter* recs_fallbacks = nullptr;

@@ -40,17 +40,28 @@ asio::awaitable<void> OnEvent(const okada::events::Event& event, pg::Transaction
     const std::string order_id = Str(o, "order_id"), customer = Str(o, "customer_id"), store = Str(o, "store_id");
     const json::value* ids = o.if_contains("product_ids");
     if (order_id.empty() || !Uuid(customer) || !Uuid(store) || !ids || !ids->is_array()) co_return;
-    std::string products = "{";
-    for (const json::value& p : ids->get_array()) {
+    // Units per product when the event carries them (order.placed's quantities, same order), else 1.
+    const json::value* qs = o.if_contains("quantities");
+    const bool with_units = qs && qs->is_array() && qs->get_array().size() == ids->get_array().size();
+    std::string products = "{", units = "{";
+    for (std::size_t i = 0; i < ids->get_array().size(); ++i) {
+      const json::value& p = ids->get_array()[i];
       if (!p.is_string() || !Uuid(std::string(p.get_string()))) continue;
+      std::int64_t q = 1;
+      if (with_units) {
+        const json::value& n = qs->get_array()[i];
+        if (n.is_int64() && n.get_int64() > 0 && n.get_int64() <= 1000000) q = n.get_int64();
+      }
       products += (products.size() > 1 ? "," : "") + std::string(p.get_string());
+      units += (units.size() > 1 ? "," : "") + std::to_string(q);
     }
     products += "}";
+    units += "}";
     if (products == "{}") co_return;
     const std::string zone_text = Str(o, "zone");
     const std::optional<std::string> zone = zone_text.empty() ? std::nullopt : std::optional<std::string>(zone_text);
     const std::string at = event.at;
-    co_await tx.Execute(store::kInteractionsInsert, order_id, products, customer, store, zone, at);
+    co_await tx.Execute(store::kInteractionsInsert, order_id, products, customer, store, zone, at, units);
   } else if (event.type == "delivery.delivered" || event.type == "delivery.failed") {
     const std::string delivery = Str(o, "delivery_id"), rider = Str(o, "rider_id"), order = Str(o, "order_id");
     if (!Uuid(delivery) || !Uuid(rider) || order.empty()) co_return;

@@ -85,8 +85,8 @@ inline const pg::Statement kFeaturePrune{
 // $1 order id, $2 product ids (uuid[] text), $3 customer, $4 store, $5 zone (nullable), $6 at (RFC 3339)
 inline const pg::Statement kInteractionsInsert{
     "brain.interactions_insert",
-    "INSERT INTO brain.interactions (order_id, product_id, customer_id, store_id, zone, at) "
-    "SELECT $1, p, $3::uuid, $4::uuid, $5, $6::timestamptz FROM unnest($2::uuid[]) AS p "
+    "INSERT INTO brain.interactions (order_id, product_id, customer_id, store_id, zone, at, quantity) "
+    "SELECT $1, p, $3::uuid, $4::uuid, $5, $6::timestamptz, q FROM unnest($2::uuid[], $7::int4[]) AS t (p, q) "
     "ON CONFLICT (order_id, product_id) DO NOTHING"};
 
 // $1 delivery, $2 outcome, $3 rider, $4 order, $5 at (RFC 3339)
@@ -123,7 +123,8 @@ inline const pg::Statement kPopularSlots{
 inline const pg::Statement kExportInteractions{
     "brain.export_interactions",
     "SELECT customer_id::text AS customer_id, product_id::text AS product_id, order_id, "
-    "(extract(epoch FROM at) * 1000000)::int8 AS at_us FROM brain.interactions "
+    "(extract(epoch FROM at) * 1000000)::int8 AS at_us, quantity::int8 AS quantity, store_id::text AS store_id, "
+    "coalesce(zone, '') AS zone FROM brain.interactions "
     "WHERE at >= to_timestamp($1::float8) AND (at, order_id, product_id) > "
     "(timestamptz 'epoch' + $2::int8 * interval '1 microsecond', $3::text, $4::uuid) "
     "ORDER BY at, order_id, product_id LIMIT $5::int8"};

@@ -197,6 +197,11 @@ std::vector<std::string> ProductIdsOf(const products::Reservation& r) {
   for (const auto& l : r.lines) ids.push_back(l.product_id);
   return ids;
 }
+std::vector<std::int64_t> QuantitiesOf(const products::Reservation& r) {
+  std::vector<std::int64_t> units;
+  for (const auto& l : r.lines) units.push_back(l.qty);
+  return units;
+}
 
 // The one transaction that acknowledges the order.
 asio::awaitable<bool> Persist(StatePtr s, OrderRow o, products::Reservation r, idempotency::Claim claim,
@@ -213,7 +218,7 @@ asio::awaitable<bool> Persist(StatePtr s, OrderRow o, products::Reservation r, i
   std::string customer_role = "customer";
   std::string first = "pending_payment";
   co_await tx.Execute(store::kTimelineInsert, o.id, no_from, first, o.customer_id, customer_role, no_reason);
-  std::string placed = events::Placed(FactsOf(o), ProductIdsOf(r));
+  std::string placed = events::Placed(FactsOf(o), ProductIdsOf(r), QuantitiesOf(r));
   co_await s->outbox->Append(tx, "order.placed", placed);
   if (o.status == "confirmed") {
     std::string system = "system";

@@ -19,7 +19,8 @@ json::object Base(const OrderFacts& o) {
 }
 }  // namespace
 
-std::string Placed(const OrderFacts& o, const std::vector<std::string>& product_ids) {
+std::string Placed(const OrderFacts& o, const std::vector<std::string>& product_ids,
+                   const std::vector<std::int64_t>& quantities) {
   json::object p = Base(o);
   p["payment_method"] = o.payment_method;
   p["items_xaf"] = o.items_xaf;
@@ -30,6 +31,11 @@ std::string Placed(const OrderFacts& o, const std::vector<std::string>& product_
   json::array ids;
   for (const std::string& id : product_ids) ids.emplace_back(id);
   p["product_ids"] = std::move(ids);
+  if (quantities.size() == product_ids.size()) {
+    json::array units;
+    for (std::int64_t q : quantities) units.emplace_back(q);
+    p["quantities"] = std::move(units);
+  }
   p["zone"] = o.zone;
   return json::serialize(p);
 }

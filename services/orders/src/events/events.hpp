@@ -21,7 +21,9 @@ struct OrderFacts {
 };
 
 /// order.placed v1 (with the ordered product ids: products counts popularity from them).
-std::string Placed(const OrderFacts& o, const std::vector<std::string>& product_ids);
+/// `quantities`: units per product, in the same order (left out of the event when the sizes differ).
+std::string Placed(const OrderFacts& o, const std::vector<std::string>& product_ids,
+                   const std::vector<std::int64_t>& quantities);
 /// order.confirmed / order.accepted / order.ready / order.completed / order.cancelled v1:
 /// {"v","order_id","store_id","merchant_id","customer_id","status","from","actor_role"}. The free-text reason
 /// stays in the timeline (it may name people); events carry none.

@@ -9,8 +9,8 @@
 // GET /internal/v1/brain/forecasts/stores/{id}); otherwise the demand model is fitted here on the listing's own
 // sales, about a millisecond per listing on the I/O thread (pages are at most 50). The brain being away or having
 // nothing for the store never fails the advice.
-#include <boost/asio/awaitable.hpp>
 #include <algorithm>
+#include <boost/asio/awaitable.hpp>
 #include <cmath>
 #include <cstdio>
 #include <map>

@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
-#include <cstdint>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <fstream>
 #include <istream>
@@ -162,8 +162,9 @@ Demand LoadDemand(const std::filesystem::path& dir) {
         s.first = f[1];
         s.second[ParseDay(f[0])] += Count(f[4], "units");
       }))
-    throw std::runtime_error((dir / "sales_daily.csv").string() + ": cannot open (the demand layout: see okada brain "
-                                                                  "train forecast --help)");
+    throw std::runtime_error((dir / "sales_daily.csv").string() +
+                             ": cannot open (the demand layout: see okada brain "
+                             "train forecast --help)");
   if (sales.empty()) throw std::runtime_error((dir / "sales_daily.csv").string() + ": no sales");
   std::int64_t first = INT64_MAX, last = INT64_MIN;
   for (const auto& [key, s] : sales) {
@@ -173,7 +174,8 @@ Demand LoadDemand(const std::filesystem::path& dir) {
   d.first_day = first;
   d.days = last - first + 1;
   for (auto& [key, s] : sales) {
-    Demand::Item item{s.first, std::get<0>(key), std::get<1>(key), std::vector<double>(static_cast<std::size_t>(d.days))};
+    Demand::Item item{s.first, std::get<0>(key), std::get<1>(key),
+                      std::vector<double>(static_cast<std::size_t>(d.days))};
     for (const auto& [day, units] : s.second) item.units[static_cast<std::size_t>(day - first)] = units;
     d.items.push_back(std::move(item));
   }
@@ -211,6 +213,14 @@ Demand LoadDemand(const std::filesystem::path& dir) {
     if (c.rain_hours > 24) throw std::invalid_argument("rain_hours must be at most 24, got '" + f[4] + "'");
     d.calendar[f[1]][ParseDay(f[0])] = c;
   });
+  ReadCsv(dir / "promotions.csv", "first_day,last_day,city,store,item,discount", d.rows,
+          [&](const std::vector<std::string>& f) {
+            PromotionSpan span{ParseDay(f[0]), ParseDay(f[1]), Count(f[5], "discount")};
+            if (span.last_day < span.first_day) throw std::invalid_argument("last_day is before first_day");
+            if (span.discount >= 1) throw std::invalid_argument("discount must be below 1, got '" + f[5] + "'");
+            if (f[3].empty() || f[4].empty()) throw std::invalid_argument("empty store or item");
+            d.promotions[{f[3], f[4]}].push_back(span);
+          });
   return d;
 }
 
@@ -223,8 +233,8 @@ std::vector<float> DailyCovariates(const Demand& d, const std::string& city, std
   return out;
 }
 
-std::vector<float> HourlyCovariates(const Demand& d, const std::string& city, std::int64_t first_hour,
-                                    std::int64_t n, std::int64_t known_until_day) {
+std::vector<float> HourlyCovariates(const Demand& d, const std::string& city, std::int64_t first_hour, std::int64_t n,
+                                    std::int64_t known_until_day) {
   const auto climate = RainClimate(d, city, known_until_day);
   std::vector<float> out(static_cast<std::size_t>(std::max<std::int64_t>(0, n)) * kCovariates);
   std::int64_t day = INT64_MIN;
@@ -300,8 +310,122 @@ std::vector<std::vector<float>> PanelCovariates(const Demand& d, const Panel& p,
     const auto n = static_cast<std::int64_t>(s.values.size()) + horizon;
     out.push_back(hourly ? HourlyCovariates(d, p.city[i], p.start[i], n, known_until_day)
                          : DailyCovariates(d, p.city[i], p.start[i], n, known_until_day));
+    if (hourly) continue;
+    const auto& item = d.items[p.source[i]];
+    const auto spans = d.promotions.find({item.store, item.item});
+    if (spans == d.promotions.end()) continue;
+    for (const PromotionSpan& span : spans->second)
+      for (std::int64_t day = std::max(span.first_day, p.start[i]); day <= span.last_day && day < p.start[i] + n; ++day)
+        out.back()[static_cast<std::size_t>(day - p.start[i]) * kCovariates + 3] =
+            std::max(out.back()[static_cast<std::size_t>(day - p.start[i]) * kCovariates + 3],
+                     static_cast<float>(span.discount));
   }
   return out;
+}
+
+void DemandWriter::AddSale(std::int64_t day, const std::string& city, const std::string& store, const std::string& item,
+                           double units) {
+  auto& cell = sales_[{day, store, item}];
+  cell.first = city;
+  cell.second += units;
+}
+
+void DemandWriter::AddOrders(std::int64_t hour, const std::string& city, const std::string& zone, double orders) {
+  auto& cell = orders_[{hour, zone}];
+  cell.first = city;
+  cell.second += orders;
+}
+
+void DemandWriter::SetDay(const std::string& city, std::int64_t day, const CalendarDay& facts) {
+  calendar_[{city, day}] = facts;
+}
+
+void DemandWriter::AddPromotion(const std::string& city, const std::string& store, const std::string& item,
+                                const PromotionSpan& span) {
+  promotions_.emplace_back(span.first_day, span.last_day, city, store, item, span.discount);
+}
+
+void DemandWriter::FillCalendar(const std::string& city, std::int64_t first, std::int64_t last) {
+  for (std::int64_t day = first; day <= last; ++day) {
+    if (calendar_.count({city, day})) continue;
+    const CivilYmd c = CivilFromDays(day);
+    const inventory::Date date{c.year, c.month, c.day};
+    calendar_[{city, day}] = CalendarDay{inventory::IsPaydayWindow(date), inventory::CameroonHoliday(date), -1};
+  }
+}
+
+namespace {
+void AppendNumber(std::string& line, double v) {
+  char buf[48];
+  if (v == std::floor(v) && std::fabs(v) < 1e15)
+    std::snprintf(buf, sizeof buf, "%lld", static_cast<long long>(v));
+  else
+    std::snprintf(buf, sizeof buf, "%.3f", v);
+  line += buf;
+}
+
+void WriteWhole(const std::filesystem::path& path, const std::string& text) {
+  const std::filesystem::path part = path.string() + ".part";
+  {
+    std::ofstream out(part, std::ios::binary | std::ios::trunc);
+    if (!out) throw std::runtime_error(part.string() + ": cannot write");
+    out << text;
+    out.flush();
+    if (!out) throw std::runtime_error(part.string() + ": write failed (disk full?)");
+  }
+  std::filesystem::rename(part, path);
+}
+}  // namespace
+
+void DemandWriter::Write(const std::filesystem::path& dir) const {
+  std::filesystem::create_directories(dir);
+  std::string text = "day,city,store,item,units\n";
+  for (const auto& [key, cell] : sales_) {
+    text += FormatDay(std::get<0>(key)) + ",";
+    for (const std::string* f : {&cell.first, &std::get<1>(key), &std::get<2>(key)}) {
+      params::AppendCsvField(text, *f);
+      text += ',';
+    }
+    AppendNumber(text, cell.second);
+    text += '\n';
+  }
+  WriteWhole(dir / "sales_daily.csv", text);
+  text = "hour,city,zone,orders\n";
+  for (const auto& [key, cell] : orders_) {
+    text += FormatHour(std::get<0>(key)) + ",";
+    params::AppendCsvField(text, cell.first);
+    text += ',';
+    params::AppendCsvField(text, std::get<1>(key));
+    text += ',';
+    AppendNumber(text, cell.second);
+    text += '\n';
+  }
+  WriteWhole(dir / "orders_hourly.csv", text);
+  // By city, then day.
+  text = "day,city,payday,holiday,rain_hours\n";
+  for (const auto& [key, facts] : calendar_) {
+    text += FormatDay(key.second) + ",";
+    params::AppendCsvField(text, key.first);
+    text += facts.payday ? ",1," : ",0,";
+    params::AppendCsvField(text, facts.holiday);
+    text += ',';
+    if (facts.rain_hours >= 0) AppendNumber(text, facts.rain_hours);
+    text += '\n';
+  }
+  WriteWhole(dir / "calendar.csv", text);
+  auto promotions = promotions_;
+  std::sort(promotions.begin(), promotions.end());
+  text = "first_day,last_day,city,store,item,discount\n";
+  for (const auto& [first, last, city, store, item, discount] : promotions) {
+    text += FormatDay(first) + "," + FormatDay(last) + ",";
+    for (const std::string* f : {&city, &store, &item}) {
+      params::AppendCsvField(text, *f);
+      text += ',';
+    }
+    AppendNumber(text, discount);
+    text += '\n';
+  }
+  WriteWhole(dir / "promotions.csv", text);
 }
 
 void WriteForecastRows(std::ostream& out, const std::vector<ForecastRow>& rows) {

@@ -42,8 +42,8 @@ TEST_F(DemandFiles, ReadsTheThreeFilesIntoDenseSeries) {
         "2026-03-04,douala,s1,rice,1\n"  // two rows of one day add up
         "2026-03-15,douala,s2,\"oil, palm\",5\n");
   Write("orders_hourly.csv", "hour,city,zone,orders\n2026-03-02T09,douala,s0v7y,2\n2026-03-03T23,douala,s0v7z,1\n");
-  Write("calendar.csv",
-        "day,city,payday,holiday,rain_hours\n2026-03-02,douala,1,,3\n2026-03-03,douala,0,Fête,\n");
+  Write("calendar.csv", "day,city,payday,holiday,rain_hours\n2026-03-02,douala,1,,3\n2026-03-03,douala,0,Fête,\n");
+  Write("promotions.csv", "first_day,last_day,city,store,item,discount\n2026-03-03,2026-03-04,douala,s1,rice,0.2\n");
   const Demand d = LoadDemand(dir_);
   EXPECT_EQ(FormatDay(d.first_day), "2026-03-02");
   EXPECT_EQ(d.days, 14);
@@ -62,7 +62,17 @@ TEST_F(DemandFiles, ReadsTheThreeFilesIntoDenseSeries) {
   EXPECT_TRUE(d.calendar.at("douala").at(ParseDay("2026-03-02")).payday);
   EXPECT_EQ(d.calendar.at("douala").at(ParseDay("2026-03-03")).holiday, "Fête");
   EXPECT_LT(d.calendar.at("douala").at(ParseDay("2026-03-03")).rain_hours, 0);
-  EXPECT_EQ(d.rows, 8u);
+  ASSERT_EQ(d.promotions.count({"s1", "rice"}), 1u);
+  EXPECT_EQ(d.promotions.at({"s1", "rice"})[0].last_day, ParseDay("2026-03-04"));
+  EXPECT_EQ(d.rows, 9u);
+  // The promotion reaches the rice series' covariates (known ahead: planned), not the oil's.
+  const Panel p = ItemPanel(d, d.first_day + d.days);
+  const auto cov = PanelCovariates(d, p, p.series, 2, false, d.first_day + d.days);
+  ASSERT_EQ(p.series[0].id, "s1/rice");
+  EXPECT_FLOAT_EQ(cov[0][1 * kCovariates + 3], 0.2f);
+  EXPECT_FLOAT_EQ(cov[0][2 * kCovariates + 3], 0.2f);
+  EXPECT_FLOAT_EQ(cov[0][3 * kCovariates + 3], 0.f);
+  for (std::size_t k = 3; k < cov[1].size(); k += kCovariates) EXPECT_EQ(cov[1][k], 0.f);
 }
 
 TEST_F(DemandFiles, BadRowsAreNamedByFileAndLine) {
@@ -81,6 +91,11 @@ TEST_F(DemandFiles, BadRowsAreNamedByFileAndLine) {
   EXPECT_NE(Error().find("calendar.csv:2: payday must be 0 or 1"), std::string::npos) << Error();
   Write("calendar.csv", "day,city,payday,holiday,rain_hours\n2026-03-02,douala,1,,25\n");
   EXPECT_NE(Error().find("calendar.csv:2: rain_hours must be at most 24"), std::string::npos) << Error();
+  Write("calendar.csv", "day,city,payday,holiday,rain_hours\n");
+  Write("promotions.csv", "first_day,last_day,city,store,item,discount\n2026-03-05,2026-03-04,douala,s1,rice,0.2\n");
+  EXPECT_NE(Error().find("promotions.csv:2: last_day is before first_day"), std::string::npos) << Error();
+  Write("promotions.csv", "first_day,last_day,city,store,item,discount\n2026-03-04,2026-03-04,douala,s1,rice,1\n");
+  EXPECT_NE(Error().find("promotions.csv:2: discount must be below 1"), std::string::npos) << Error();
 }
 
 // Series start on a Monday so the global models' day-of-week is the same for all; a product first sold mid-week
@@ -107,7 +122,8 @@ TEST(Panels, StartOnMondaysAndStopAtTheCut) {
   Series shorter{p.series[1].id, std::vector<double>(p.series[1].values.begin(), p.series[1].values.end() - 2)};
   const auto cov = PanelCovariates(d, p, {shorter}, 5, false, cut);
   ASSERT_EQ(cov.size(), 1u);
-  EXPECT_EQ(cov[0], DailyCovariates(d, "douala", p.start[1], static_cast<std::int64_t>(shorter.values.size()) + 5, cut));
+  EXPECT_EQ(cov[0],
+            DailyCovariates(d, "douala", p.start[1], static_cast<std::int64_t>(shorter.values.size()) + 5, cut));
   EXPECT_THROW(PanelCovariates(d, p, {Series{"s9/none", {1}}}, 1, false, cut), std::invalid_argument);
 
   d.first_hour = d.first_day * 24;
@@ -147,13 +163,43 @@ TEST(Covariates, RainAfterTheCutIsTheClimateNotTheRecord) {
   EXPECT_EQ(bare[1 * kCovariates + 1], 1.f);  // 20 May, National Day
   EXPECT_EQ(bare[1 * kCovariates + 2], 0.f);
   const auto hourly = HourlyCovariates(d, "douala", march1 * 24 + 22, 4, march1 + 20);
-  EXPECT_EQ(hourly[0 * kCovariates + 2], 0.f);   // 1 March, 22:00: no rain that day
+  EXPECT_EQ(hourly[0 * kCovariates + 2], 0.f);          // 1 March, 22:00: no rain that day
   EXPECT_FLOAT_EQ(hourly[2 * kCovariates + 2], 0.25f);  // 2 March, 00:00
 }
 
+// What the exports write, the pipeline reads back: sales added up per day, orders per zone-hour, the calendar
+// filled from the inventory calendar where not set, promotions.
+TEST_F(DemandFiles, TheWriterWritesWhatTheReaderReads) {
+  DemandWriter w;
+  const std::int64_t day = ParseDay("2026-05-18");
+  w.AddSale(day, "douala", "s1", "rice", 2);
+  w.AddSale(day, "douala", "s1", "rice", 1.5);
+  w.AddSale(day + 2, "douala", "s1", "oil, palm", 4);
+  w.AddOrders(day * 24 + 12, "douala", "s0wzh");
+  w.AddOrders(day * 24 + 12, "douala", "s0wzh");
+  w.SetDay("douala", day, CalendarDay{true, "", 5});
+  w.FillCalendar("douala", day, day + 3);
+  w.AddPromotion("douala", "s1", "rice", PromotionSpan{day + 1, day + 3, 0.15});
+  w.Write(dir_);
+  EXPECT_FALSE(fs::exists(dir_ / "sales_daily.csv.part"));
+  const Demand d = LoadDemand(dir_);
+  ASSERT_EQ(d.items.size(), 2u);
+  EXPECT_EQ(d.items[1].item, "rice");
+  EXPECT_DOUBLE_EQ(d.items[1].units[0], 3.5);
+  EXPECT_EQ(d.items[0].units[2], 4);
+  EXPECT_EQ(d.zones.at(0).orders[12], 2);
+  const auto& cal = d.calendar.at("douala");
+  EXPECT_TRUE(cal.at(day).payday);
+  EXPECT_EQ(cal.at(day).rain_hours, 5);
+  EXPECT_EQ(cal.at(day + 2).holiday, "National Day");  // 20 May, from the inventory calendar
+  EXPECT_LT(cal.at(day + 2).rain_hours, 0);
+  EXPECT_DOUBLE_EQ(d.promotions.at({"s1", "rice"}).at(0).discount, 0.15);
+}
+
 TEST(ForecastRows, RoundTripAndRefuseNonsense) {
-  std::vector<ForecastRow> rows = {{"item_day", "douala", "s1", "oil, palm", "", "2026-03-02", 0.5, 1.25, 2, "theta"},
-                                   {"zone_hour", "douala", "", "", "s0v7y", "2026-03-02T07", 1, 3, 5, "mean(ets,gbdt)"}};
+  std::vector<ForecastRow> rows = {
+      {"item_day", "douala", "s1", "oil, palm", "", "2026-03-02", 0.5, 1.25, 2, "theta"},
+      {"zone_hour", "douala", "", "", "s0v7y", "2026-03-02T07", 1, 3, 5, "mean(ets,gbdt)"}};
   std::stringstream text;
   WriteForecastRows(text, rows);
   const auto back = ReadForecastRows(text, "forecasts.csv");

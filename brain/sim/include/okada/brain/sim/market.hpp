@@ -72,6 +72,11 @@ struct Offer {
   int merchant = 0, product = 0;
   int price_xaf = 0;
 };
+struct Promotion {
+  int offer = 0;
+  std::int64_t first_day = 0, last_day = 0;  // local days, inclusive
+  double discount = 0;                       // 0.1 = 10 % off
+};
 struct Customer {
   std::string id;  // "dla-c00001"
   int city = 0, place = 0, income = 0, preferred_hour = 0, payment = 0;
@@ -129,6 +134,7 @@ struct Market {
   std::vector<Rider> riders;
   std::vector<Order> orders;  // per city in time order, cities in SimOptions order
   std::vector<OrderLine> lines;
+  std::vector<Promotion> promotions;                       // per city in SimOptions order, by store then week
   std::array<std::vector<std::uint8_t>, kCityCount> rain;  // per hour from start_day 00:00 (days × 24)
   std::array<int, kCityCount> ramadan_skipped{};           // meal orders not placed because of the fast
   std::array<int, kCityCount> closed_skipped{};            // orders with no open store type at that hour

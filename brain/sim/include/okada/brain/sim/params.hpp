@@ -104,6 +104,10 @@ struct MarketParams {
   std::vector<double> basket_lines;  // weights of 1, 2, … lines
   std::array<double, kStoreTypeCount> basket_scale{};
   std::vector<double> quantity_weights;  // weights of quantity 1, 2, …
+  double promotions_per_week = 0;        // offers a store puts on promotion per week (Poisson mean)
+  int promotion_days_min = 1, promotion_days_max = 1;
+  double promotion_discount_min = 0, promotion_discount_max = 0;
+  double promotion_pull = 0;  // while a store has promotions, the share of its lines that are promoted offers
   std::array<double, kPaymentMethods> payment_share{};
   double payment_habit = 0;
 };
