@@ -14,9 +14,11 @@
 #include <cmath>
 #include <cstdio>
 #include <map>
+#include <stdexcept>
 
 #include "api/handlers.hpp"
 #include "domain/advice.hpp"
+#include "okada/brain/forecast/market.hpp"
 #include "okada/brain/inventory/calendar.hpp"
 #include "okada/core/host.hpp"
 #include "okada/core/http/service_call.hpp"
@@ -101,12 +103,13 @@ std::map<std::string, Stored> ParseStored(const json::object& answer, const std:
         break;
       }
       const std::string date(day->at("date").as_string());
-      inv::Date parsed{};
-      if (date.size() != 10 || std::sscanf(date.c_str(), "%d-%d-%d", &parsed.year, &parsed.month, &parsed.day) != 3) {
+      std::int64_t n = 0;
+      try {
+        n = brain::forecast::market::ParseDay(date);
+      } catch (const std::invalid_argument&) {
         ok = false;
         break;
       }
-      const std::int64_t n = inv::DaysFromCivil(parsed);
       if ((expected < 0 && date != from) || (expected >= 0 && n != expected)) {
         ok = false;
         break;
