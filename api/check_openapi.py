@@ -67,7 +67,10 @@ def load_routes(path):
             rc = ""
         if not isinstance(rc, str):
             raise ValueError(f"ROUTES_JSON[{i}]: rate_class must be a string")
-        routes.append({"method": r["method"].upper(), "pattern": r["pattern"], "who": r["who"], "rate_class": rc,
+        # A router pattern's final `{name...}` (the rest of the path) is the spec's `{name}` with
+        # `x-okada-rest-of-path: name` (OpenAPI has no multi-segment parameter).
+        pattern = re.sub(r"\{([^}]+)\.\.\.\}$", r"{\1}", r["pattern"])
+        routes.append({"method": r["method"].upper(), "pattern": pattern, "who": r["who"], "rate_class": rc,
                        "service": r.get("service", "")})
     return routes
 

@@ -87,6 +87,38 @@ TEST(Router, RejectsDuplicatesAndMalformedPatterns) {
   EXPECT_EQ(r.Routes().size(), 1u);
 }
 
+TEST(Router, RestOfPathComesLastAndKeepsSlashes) {
+  Router r;
+  r.Add(Method::kGet, "/merchant", Named("root"));
+  r.Add(Method::kGet, "/merchant/{path...}", Named("file"));
+  r.Add(Method::kGet, "/merchant/api/{id}", Named("literal-first"));
+
+  Match m = r.Find(Method::kGet, "/merchant/_next/static/chunks/app.js");
+  ASSERT_NE(m.route, nullptr);
+  EXPECT_EQ(m.route->pattern, "/merchant/{path...}");
+  ASSERT_EQ(m.params.size(), 1u);
+  EXPECT_EQ(m.params[0].first, "path");
+  EXPECT_EQ(m.params[0].second, "_next/static/chunks/app.js");
+
+  m = r.Find(Method::kGet, "/merchant/orders/");  // the trailing slash is part of the rest
+  ASSERT_NE(m.route, nullptr);
+  EXPECT_EQ(m.params[0].second, "orders/");
+
+  m = r.Find(Method::kGet, "/merchant/api/7");  // literal and parameter segments are tried first
+  ASSERT_NE(m.route, nullptr);
+  EXPECT_EQ(m.route->pattern, "/merchant/api/{id}");
+
+  m = r.Find(Method::kGet, "/merchant/");  // no segment left: the rest matches one or more
+  ASSERT_NE(m.route, nullptr);
+  EXPECT_EQ(m.route->pattern, "/merchant");
+
+  m = r.Find(Method::kPost, "/merchant/x.js");
+  EXPECT_EQ(m.route, nullptr);
+  EXPECT_EQ(m.allow, "GET, HEAD");
+
+  EXPECT_THROW(r.Add(Method::kGet, "/a/{rest...}/b", Named("x")), std::invalid_argument);
+}
+
 TEST(Request, ParsesTargetQueryAndHeaders) {
   Request req(Method::kGet, "/v1/search?q=ndol%C3%A9&page=2&empty=&flag",
               {{"Accept-Language", "en-GB"}, {"X-Thing", "1"}}, "");

@@ -10,6 +10,7 @@ namespace okada::http {
 struct Router::Node {
   std::map<std::string, std::unique_ptr<Node>, std::less<>> literal;
   std::unique_ptr<Node> param;  // one parameter child; its name is per route (params may differ in name)
+  std::unique_ptr<Node> rest;   // a final `{name...}`: one or more remaining segments, tried last
   std::vector<std::pair<const Route*, std::vector<std::string>>> routes;  // route + parameter names
 };
 
@@ -32,6 +33,7 @@ std::vector<std::string_view> Segments(std::string_view path) {
 }
 
 bool IsParam(std::string_view s) { return s.size() > 2 && s.front() == '{' && s.back() == '}'; }
+bool IsRest(std::string_view s) { return IsParam(s) && s.size() > 5 && s.substr(s.size() - 4) == "...}"; }
 }  // namespace
 
 Router::Router() : root_(std::make_unique<Node>()) {}
@@ -64,8 +66,16 @@ const Route& Router::Insert(std::unique_ptr<Route> route) {
     throw std::invalid_argument("route pattern must start with '/': " + route->pattern);
   Node* node = root_.get();
   std::vector<std::string> names;
-  for (std::string_view seg : Segments(route->pattern)) {
-    if (IsParam(seg)) {
+  const auto segments = Segments(route->pattern);
+  for (std::size_t k = 0; k < segments.size(); ++k) {
+    std::string_view seg = segments[k];
+    if (IsRest(seg)) {
+      if (k + 1 != segments.size())
+        throw std::invalid_argument("'" + std::string(seg) + "' must be the last segment of " + route->pattern);
+      names.emplace_back(seg.substr(1, seg.size() - 5));
+      if (!node->rest) node->rest = std::make_unique<Node>();
+      node = node->rest.get();
+    } else if (IsParam(seg)) {
       names.emplace_back(seg.substr(1, seg.size() - 2));
       if (!node->param) node->param = std::make_unique<Node>();
       node = node->param.get();
@@ -102,6 +112,12 @@ Match Router::Find(Method method, std::string_view path) const {
       values.push_back(segs[i]);
       if (self(self, n->param.get(), i + 1)) return true;
       values.pop_back();
+    }
+    if (n->rest && !n->rest->routes.empty()) {  // the rest of the path, inner and trailing slashes included
+      const char* from = segs[i].data();
+      values.emplace_back(from, static_cast<std::size_t>(path.data() + path.size() - from));
+      found = n->rest.get();
+      return true;
     }
     return false;
   };

@@ -1,7 +1,9 @@
 #pragma once
 /// Routes: method + path pattern (`/v1/orders/{id}`) → handler. Matching is by path segments in a trie:
-/// literal segments beat parameters; a path that exists with other methods yields 405 + Allow, otherwise 404.
-/// Routes are registered at start-up (not thread-safe then) and matched concurrently afterwards (read-only).
+/// literal segments beat parameters, and a final `{name...}` (the rest of the path: one or more segments, slashes
+/// kept, e.g. static files under `/merchant/{path...}`) comes last; a path that exists with other methods yields 405 +
+/// Allow, otherwise 404. Routes are registered at start-up (not thread-safe then) and matched concurrently afterwards
+/// (read-only).
 
 #include <array>
 #include <atomic>
