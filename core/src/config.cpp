@@ -96,6 +96,8 @@ std::vector<ConfigKey> BuildSchema() {
       {"gateway.upstream_health_ms", T::kDurationMs, "2000", 100, 600000, "health check interval of remote upstreams"},
       {"gateway.docs_dir", T::kString, "", 0, 0,
        "API contract and docs page (openapi.yaml, docs/); default api/ in the source tree"},
+      {"gateway.web_dir", T::kString, "", 0, 0,
+       "web front ends built to static files (merchant/out, …); default web/ in the source tree"},
       // --- orders (carts, checkout, lifecycle) ---
       {"orders.fee_bands", T::kString, "2000:500,5000:1000,8000:1500", 0, 0,
        "delivery fee bands: up-to-metres:XAF, ascending (road distance)"},

@@ -6,6 +6,8 @@
 #include <atomic>
 #include <boost/json.hpp>
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <thread>
 
 #include "okada/core/config.hpp"
@@ -46,10 +48,27 @@ std::string JsonField(const std::string& body, const std::string& path) {
   return json::serialize(*cur);
 }
 
+namespace {
+void WriteWebFixture(const std::filesystem::path& out) {
+  const std::pair<const char*, const char*> files[] = {
+      {"index.html", "<!DOCTYPE html><html lang=\"fr\"><title>fixture sign-in</title></html>"},
+      {"orders/index.html", "<!DOCTYPE html><html lang=\"fr\"><title>fixture orders</title></html>"},
+      {"404.html", "<!DOCTYPE html><html lang=\"fr\"><title>fixture not found</title></html>"},
+      {"_next/static/chunks/app.js", "console.log('fixture');"}};
+  for (const auto& [name, text] : files) {
+    std::filesystem::create_directories((out / name).parent_path());
+    std::ofstream(out / name, std::ios::binary) << text;
+  }
+}
+}  // namespace
+
 Platform::Platform(const std::string& suite, PlatformOptions options) {
   db_ = std::make_unique<FreshDatabase>(suite);
   char tmpl[] = "/tmp/okada-state-XXXXXX";
   state_dir_ = ::mkdtemp(tmpl);
+
+  // A tiny stand-in for the web build (the gateway serves it at /merchant/): tests do not depend on `npm run build`.
+  WriteWebFixture(state_dir_ / "web" / "merchant" / "out");
 
   std::string sms_key = crypto::RandomToken();
   crypto::EnsurePrivateDirectory(state_dir_ / "keys");
@@ -93,6 +112,7 @@ Platform::Platform(const std::string& suite, PlatformOptions options) {
       {"gateway.signin_per_min", "100000"},
       {"gateway.general_rate", "100000"},
       {"gateway.general_burst", "100000"},
+      {"gateway.web_dir", (state_dir_ / "web").string()},
   };
   for (auto& [k, v] : options.config) cfg[k] = v;
   config_ = std::make_unique<Config>(Config::Defaults(cfg));

@@ -19,6 +19,7 @@
 
 #include "api/docs.hpp"
 #include "api/live.hpp"
+#include "api/web.hpp"
 #include "domain/edge.hpp"
 #include "okada/core/config.hpp"
 #include "okada/core/errors.hpp"
@@ -242,6 +243,7 @@ class GatewayService : public Service {
                      [upstream](Deadline d) { return upstream->CheckHealth(d); }});
     }
     RegisterDocs(ctx, c);
+    RegisterWebApps(ctx, c);
     StartLive(ctx, c, e->service_token);
 
     // Every route of this process must be in the table (fails start-up otherwise).

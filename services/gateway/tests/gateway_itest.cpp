@@ -6,12 +6,15 @@
 
 #include <boost/json.hpp>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <regex>
 #include <set>
 #include <sstream>
+#include <thread>
 
 #include "okada/core/access/access.hpp"
+#include "okada/core/config.hpp"
 #include "okada/core/crypto/random.hpp"
 #include "okada/core/log.hpp"
 #include "platform.hpp"
@@ -29,6 +32,7 @@ std::string Concrete(const std::string& pattern) {
   static const std::regex param(R"(\{[a-z_]+\})");
   std::string out = std::regex_replace(pattern, param, crypto::UuidV7());
   if (pattern == "/docs/{asset}") out = "/docs/docs.js";
+  if (pattern == "/merchant/{path...}") out = "/merchant/orders/";
   return out;
 }
 
@@ -129,6 +133,60 @@ TEST_F(GatewayTest, EveryRegisteredRouteIsInTheTable) {
   for (const auto& rule : access::RouteTable())
     EXPECT_TRUE(registered.contains(MethodName(rule.method) + " " + rule.pattern))
         << MethodName(rule.method) << " " << rule.pattern << " is in api/routes.inc but no service serves it";
+}
+
+// The merchant web build (here the platform's fixture in gateway.web_dir) served under /merchant/.
+TEST_F(GatewayTest, ServesTheMerchantWebBuild) {
+  const std::filesystem::path out =
+      std::filesystem::path(p().config().GetString("gateway.web_dir")) / "merchant" / "out";
+  auto root = p().Call("GET", "/merchant");
+  EXPECT_EQ(root.status, 308);
+  EXPECT_EQ(root.headers["location"], "/merchant/");
+
+  auto page = p().Call("GET", "/merchant/");
+  ASSERT_EQ(page.status, 200) << page.body;
+  EXPECT_NE(page.body.find("fixture sign-in"), std::string::npos);
+  EXPECT_EQ(page.headers["content-type"], "text/html; charset=utf-8");
+  EXPECT_EQ(page.headers["cache-control"], "no-cache");
+  EXPECT_NE(page.headers["content-security-policy"].find("connect-src 'self'"), std::string::npos);
+  EXPECT_EQ(page.headers["x-content-type-options"], "nosniff");
+  ASSERT_FALSE(page.headers["etag"].empty());
+  auto again = p().Call("GET", "/merchant/", "", {{"If-None-Match", page.headers["etag"]}});
+  EXPECT_EQ(again.status, 304);
+  EXPECT_TRUE(again.body.empty());
+
+  auto script = p().Call("GET", "/merchant/_next/static/chunks/app.js");
+  ASSERT_EQ(script.status, 200);
+  EXPECT_EQ(script.headers["content-type"], "text/javascript; charset=utf-8");
+  EXPECT_EQ(script.headers["cache-control"], "public, max-age=31536000, immutable");
+
+  auto no_slash = p().Call("GET", "/merchant/orders");
+  EXPECT_EQ(no_slash.status, 308);
+  EXPECT_EQ(no_slash.headers["location"], "/merchant/orders/");
+  EXPECT_NE(p().Call("GET", "/merchant/orders/").body.find("fixture orders"), std::string::npos);
+
+  auto missing = p().Call("GET", "/merchant/no-such-page/");
+  EXPECT_EQ(missing.status, 404);
+  EXPECT_NE(missing.body.find("fixture not found"), std::string::npos);
+  // Nothing outside the build, however the path is spelled.
+  for (const char* sneaky : {"/merchant/../keys/sms-api.key", "/merchant/%2e%2e/%2e%2e/keys/sms-api.key",
+                             "/merchant/..%2fkeys/sms-api.key", "/merchant//etc/passwd"}) {
+    auto r = p().Call("GET", sneaky);
+    EXPECT_TRUE(r.status == 404 || r.status == 400) << sneaky << ": " << r.status;
+    EXPECT_EQ(r.body.find("fixture sign-in"), std::string::npos);
+  }
+  EXPECT_EQ(p().Call("POST", "/merchant/x.js", "{}").status, 405);
+
+  // A rebuild is picked up without a restart; no build at all is a 503 that says how to build it.
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  std::ofstream(out / "index.html", std::ios::trunc) << "<!DOCTYPE html><title>rebuilt</title>";
+  std::filesystem::last_write_time(out / "index.html", std::filesystem::file_time_type::clock::now());
+  EXPECT_NE(p().Call("GET", "/merchant/").body.find("rebuilt"), std::string::npos);
+  std::filesystem::rename(out / "index.html", out / "index.html.away");
+  auto unbuilt = p().Call("GET", "/merchant/");
+  EXPECT_EQ(unbuilt.status, 503);
+  EXPECT_NE(unbuilt.body.find("npm run build"), std::string::npos) << unbuilt.body;
+  std::filesystem::rename(out / "index.html.away", out / "index.html");
 }
 
 // A front process that hosts only the gateway and reaches auth and users in another process over HTTP:

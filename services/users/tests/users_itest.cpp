@@ -562,6 +562,15 @@ TEST_F(UsersTest, MerchantJourneyWithStoresAndStaff) {
   EXPECT_EQ(JsonField(applied.body, "status"), "pending");
   EXPECT_EQ(JsonField(applied.body, "my_role"), "merchant_owner");
   EXPECT_EQ(JsonField(applied.body, "contact_phone"), "+237699112233");
+  // "My merchant" (how the merchant web platform finds it after sign-in), even while pending.
+  auto mine = p().CallAs(owner.access_token, "GET", "/v1/users/me/merchant");
+  ASSERT_EQ(mine.status, 200) << mine.body;
+  EXPECT_EQ(JsonField(mine.body, "id"), merchant);
+  EXPECT_EQ(JsonField(mine.body, "my_role"), "merchant_owner");
+  auto nobody = p().SignUp();
+  auto none = p().CallAs(nobody.access_token, "GET", "/v1/users/me/merchant");
+  EXPECT_EQ(none.status, 404) << none.body;
+  EXPECT_EQ(JsonField(none.body, "code"), "NOT_FOUND");
   EXPECT_EQ(p().CallAs(owner.access_token, "POST", "/v1/merchants",
                        R"({"business_name":"Encore","category":"other","contact_phone":"699112233"})")
                 .status,
@@ -627,6 +636,9 @@ TEST_F(UsersTest, MerchantJourneyWithStoresAndStaff) {
   auto as_staff = p().CallAs(staff.access_token, "GET", "/v1/merchants/" + merchant);
   ASSERT_EQ(as_staff.status, 200) << as_staff.body;
   EXPECT_EQ(JsonField(as_staff.body, "my_role"), "merchant_staff");
+  auto staff_mine = p().CallAs(staff.access_token, "GET", "/v1/users/me/merchant");
+  EXPECT_EQ(JsonField(staff_mine.body, "id"), merchant) << staff_mine.body;
+  EXPECT_EQ(JsonField(staff_mine.body, "my_role"), "merchant_staff");
   EXPECT_EQ(p().CallAs(staff.access_token, "GET", "/v1/merchants/" + merchant + "/stores").status, 200);
   EXPECT_EQ(p().CallAs(staff.access_token, "PATCH", "/v1/stores/" + store, R"({"paused":false})").status, 403);
   auto team = p().CallAs(owner.access_token, "GET", "/v1/merchants/" + merchant + "/staff");

@@ -132,6 +132,17 @@ asio::awaitable<http::Response> Apply(StatePtr s, http::Request& req) {
   co_return Created(MerchantJson(*s, m), "/v1/merchants/" + id);
 }
 
+/// GET /v1/users/me/merchant: the merchant the caller belongs to (owner, staff or applicant), so a merchant web
+/// client can find its merchant and stores after sign-in; 404 for an account that belongs to none.
+asio::awaitable<http::Response> Mine(StatePtr s, http::Request& req) {
+  Caller c = RequireCaller(req);
+  pg::Result membership = co_await s->db->Execute(req.deadline(), store::kMembershipOf, c.id);
+  std::optional<std::string> id = MemberOf(membership);
+  if (!id) throw NotFound("this account belongs to no merchant");
+  pg::Result r = co_await s->db->Execute(req.deadline(), store::kMerchantGet, *id, c.id);
+  co_return JsonResponse(MerchantJson(*s, Visible(c, r)));
+}
+
 asio::awaitable<http::Response> Get(StatePtr s, http::Request& req) {
   Caller c = RequireCaller(req);
   std::string id = PathId(req, "id");
@@ -226,6 +237,8 @@ asio::awaitable<http::Response> RemoveStaff(StatePtr s, http::Request& req) {
 void AddMerchantRoutes(http::Router& router, StatePtr s) {
   router.Add(http::Method::kPost, "/v1/merchants", http::AsyncHandler([s](http::Request& r) { return Apply(s, r); }));
   router.Add(http::Method::kGet, "/v1/merchants/{id}", http::AsyncHandler([s](http::Request& r) { return Get(s, r); }));
+  router.Add(http::Method::kGet, "/v1/users/me/merchant",
+             http::AsyncHandler([s](http::Request& r) { return Mine(s, r); }));
   router.Add(http::Method::kGet, "/v1/admin/merchants",
              http::AsyncHandler([s](http::Request& r) { return List(s, r); }));
   router.Add(http::Method::kPost, "/v1/admin/merchants/{id}/approve",
