@@ -1,5 +1,6 @@
 #include "services.hpp"
 
+#include "okada/analytics/service.hpp"
 #include "okada/auth/service.hpp"
 #include "okada/brain/service.hpp"
 #include "okada/delivery/service.hpp"
@@ -25,6 +26,7 @@ std::vector<ServiceFactory> Catalogue() {
       {"delivery", [] { return delivery::MakeService(); }},
       {"notifications", [] { return notifications::MakeService(); }},
       {"brain", [] { return brain::MakeService(); }},
+      {"analytics", [] { return analytics::MakeService(); }},
       {"gateway", [] { return gateway::MakeService(); }, /*always=*/true},
   };
 }
