@@ -109,6 +109,16 @@ test('a customer order placed through the API appears live and is accepted', asy
   await card.waitFor({ timeout: 20_000 });
   await card.getByText(item.name).waitFor();
   await shot(page, '03-new-order');
+  // The seeded riders are on shift; they report a fresh position next to the store, as their app does.
+  const riders = await Promise.all(Object.keys(logins()).filter((p) => p.startsWith('+2376930')).map((p) => signIn(p)));
+  assert.ok(riders.length > 0, 'the seeder made riders');
+  for (const r of riders) {
+    const moved = await call('POST', '/v1/rider/locations', {
+      token: r,
+      body: { points: [{ lat: store.location.lat + 0.001, lon: store.location.lon, accuracy_m: 10, at_ms: Date.now() }] },
+    });
+    assert.ok(moved.status < 300, JSON.stringify(moved.body));
+  }
   await card.getByRole('button', { name: 'Accepter' }).click();
   await card.getByText('Acceptée').waitFor({ timeout: 15_000 });
   await card.getByRole('button', { name: 'Commencer la préparation' }).waitFor();
@@ -116,6 +126,28 @@ test('a customer order placed through the API appears live and is accepted', asy
   const seen = await call('GET', `/v1/orders/${id}`, { token: owner });
   assert.equal(seen.body.status, 'accepted');
   await shot(page, '04-accepted');
+  // Preparing, then a rider takes the offer: the card says so without a reload.
+  await card.getByRole('button', { name: 'Commencer la préparation' }).click();
+  await card.getByText('En préparation').waitFor({ timeout: 15_000 });
+  let taken = null;
+  for (let i = 0; i < 100 && !taken; i++) {
+    for (const r of riders) {
+      const offers = await call('GET', '/v1/rider/offers', { token: r });
+      const offer = (offers.body?.items ?? []).find((o) => o.order_id === id);
+      if (offer) {
+        const accepted = await call('POST', `/v1/rider/offers/${offer.id}/accept`, { token: r, body: {} });
+        assert.ok(accepted.status < 300, JSON.stringify(accepted.body));
+        taken = r;
+        break;
+      }
+    }
+    if (!taken) await new Promise((res) => setTimeout(res, 300));
+  }
+  assert.ok(taken, 'a rider was offered the delivery');
+  await card.getByText('Livreur : livreur en route vers la boutique').waitFor({ timeout: 20_000 });
+  await card.getByRole('button', { name: 'Prête pour le livreur' }).click();
+  await card.getByText('Prête', { exact: true }).waitFor({ timeout: 15_000 });
+  await shot(page, '04-rider-assigned');
 });
 
 test('stock is adjusted with a reason', async () => {

@@ -87,7 +87,7 @@ function Ticket({ order }: { order: Order }) {
       ))}
       <hr />
       <p>
-        {t('orders.total')}: {xaf(order.total_xaf)} ({t(`payment.${order.payment_method}`)})
+        {t('orders.totalLine', { amount: xaf(order.total_xaf), method: t(`payment.${order.payment_method}`) })}
       </p>
     </div>
   );
@@ -167,7 +167,7 @@ function OrderCard({ order, fresh, storeId, onPrint }: { order: Order; fresh: bo
       </p>
       {d && deliveryKey(d.status) ? (
         <p className="muted">
-          {t('orders.rider')}: {t(deliveryKey(d.status)!)}
+          {t('orders.riderStatus', { status: t(deliveryKey(d.status)!) })}
           {d.rider_id ? ` (${shortId(d.rider_id)})` : ''}
         </p>
       ) : order.status === 'ready_for_pickup' ? (

@@ -88,8 +88,6 @@ export const en: Record<keyof typeof fr, string> = {
   'orders.markReady': 'Ready for the rider',
   'orders.print': 'Print ticket',
   'orders.ticket': 'Ticket',
-  'orders.total': 'Total',
-  'orders.rider': 'Rider',
   'orders.waitingRider': 'Waiting for a rider',
   'orders.rejectTitle': 'Reject order #{id}',
   'orders.rejectReason': 'Reason',
@@ -310,4 +308,8 @@ export const en: Record<keyof typeof fr, string> = {
   'notFound.title': 'Page not found',
   'notFound.text': 'This page does not exist or has moved.',
   'notFound.back': 'Back to the orders',
+
+  'orders.riderStatus': 'Rider: {status}',
+
+  'orders.totalLine': 'Total: {amount} ({method})',
 };

@@ -86,8 +86,6 @@ export const fr = {
   'orders.markReady': 'Prête pour le livreur',
   'orders.print': 'Imprimer le ticket',
   'orders.ticket': 'Ticket',
-  'orders.total': 'Total',
-  'orders.rider': 'Livreur',
   'orders.waitingRider': 'En attente d’un livreur',
   'orders.rejectTitle': 'Refuser la commande #{id}',
   'orders.rejectReason': 'Raison',
@@ -308,4 +306,8 @@ export const fr = {
   'notFound.title': 'Page introuvable',
   'notFound.text': 'Cette page n’existe pas ou a été déplacée.',
   'notFound.back': 'Retour aux commandes',
+
+  'orders.riderStatus': 'Livreur : {status}',
+
+  'orders.totalLine': 'Total : {amount} ({method})',
 } as const;
