@@ -52,6 +52,13 @@ after(async () => {
   await browser?.close();
 });
 
+async function expectField(locator, value) {
+  await locator.page().waitForFunction(
+    ([el, want]) => el.value === want,
+    [await locator.elementHandle(), value],
+  );
+}
+
 async function expectAccessible(name) {
   await page.waitForLoadState('networkidle');
   const bad = await axeViolations(page, name);
@@ -150,6 +157,73 @@ test('a customer order placed through the API appears live and is accepted', asy
   await shot(page, '04-rider-assigned');
 });
 
+test('an order is rejected with a reason the customer can read', async () => {
+  const customer = await signIn(CUSTOMER);
+  const line = await call('PUT', `/v1/carts/${store.id}/lines/${item.product_id}`, { token: customer, body: { qty: 1 } });
+  assert.equal(line.status, 200, JSON.stringify(line.body));
+  const placed = await call('POST', '/v1/checkout', {
+    token: customer,
+    headers: { 'Idempotency-Key': randomUUID() },
+    body: { store_id: store.id, payment_method: 'cash', delivery: { location: { lat: 4.058, lon: 9.701 } } },
+  });
+  assert.equal(placed.status, 201, JSON.stringify(placed.body));
+  const card = page.locator(`article[data-order-id="${placed.body.id}"]`);
+  await card.getByRole('button', { name: 'Refuser' }).click({ timeout: 20_000 });
+  const dialog = page.getByRole('dialog');
+  await dialog.getByLabel('Raison').selectOption('too_busy');
+  await dialog.getByLabel('Précision pour le client (facultatif)').fill('revenez dans une heure');
+  await shot(page, '04-reject-dialog');
+  await dialog.getByRole('button', { name: 'Refuser' }).click();
+  await card.waitFor({ state: 'detached', timeout: 15_000 }); // rejected orders leave the queue
+  const seen = await call('GET', `/v1/orders/${placed.body.id}`, { token: customer });
+  assert.equal(seen.body.status, 'rejected');
+  assert.equal(seen.body.timeline.at(-1).reason, 'Trop de commandes en ce moment: revenez dans une heure');
+});
+
+test('a product is created in French and English, then its price edited', async () => {
+  await page.getByRole('link', { name: 'Produits et stock' }).click();
+  await page.getByRole('button', { name: 'Nouveau produit' }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByLabel('Référence (SKU)').fill('WEB-NEW-1');
+  await dialog.getByLabel('Unité').selectOption('pack');
+  await dialog.getByLabel('Nom en français').fill('Arachides grillées');
+  await dialog.getByLabel('Nom en anglais').fill('Roasted groundnuts');
+  await dialog.getByLabel('Images (adresses https, une par ligne)').fill('https://images.example.cm/arachides.jpg');
+  await dialog.getByLabel('Prix (FCFA)').fill('300');
+  await dialog.getByLabel('Stock de départ').fill('40');
+  await dialog.getByLabel('Délai de réapprovisionnement (jours)').fill('2');
+  await dialog.getByLabel('Taille du carton').fill('12');
+  await dialog.getByRole('button', { name: 'Enregistrer' }).click();
+  await dialog.waitFor({ state: 'hidden' });
+  const row = page.locator('tr[data-sku="WEB-NEW-1"]');
+  await row.waitFor();
+  assert.match(await row.innerText(), /300\sFCFA/);
+  await row.getByRole('button', { name: 'Modifier Arachides grillées' }).click();
+  await expectField(dialog.getByLabel('Nom en anglais'), 'Roasted groundnuts');
+  await dialog.getByLabel('Prix (FCFA)').fill('350');
+  await dialog.getByRole('button', { name: 'Enregistrer' }).click();
+  await dialog.waitFor({ state: 'hidden' });
+  await page.waitForFunction(() => /350\sFCFA/.test(document.querySelector('tr[data-sku="WEB-NEW-1"]')?.textContent ?? ''));
+  const owner = await signIn(OWNER);
+  const inv = await call('GET', `/v1/stores/${store.id}/inventory?limit=100`, { token: owner });
+  const created = inv.body.items.find((i) => i.sku === 'WEB-NEW-1');
+  assert.equal(created.price_xaf, 350);
+  assert.equal(created.on_hand, 40);
+  const product = await call('GET', `/v1/products/${created.product_id}`, { lang: 'en' });
+  assert.equal(product.body.name_en, 'Roasted groundnuts');
+  assert.equal(product.body.pack_size, 12);
+  assert.deepEqual(product.body.image_urls, ['https://images.example.cm/arachides.jpg']);
+  // A refused field is shown next to its input, in French.
+  await page.getByRole('button', { name: 'Nouveau produit' }).click();
+  await dialog.getByLabel('Référence (SKU)').fill('bad sku with spaces');
+  await dialog.getByLabel('Nom en français').fill('X');
+  await dialog.getByLabel('Prix (FCFA)').fill('10');
+  await dialog.getByRole('button', { name: 'Enregistrer' }).click();
+  await dialog.getByText('Format incorrect.').waitFor();
+  await shot(page, '05-product-field-error');
+  await dialog.getByRole('button', { name: 'Annuler' }).click();
+});
+
 test('stock is adjusted with a reason', async () => {
   await page.getByRole('link', { name: 'Produits et stock' }).click();
   await page.getByRole('heading', { name: 'Produits et stock' }).waitFor();
@@ -180,23 +254,23 @@ test('stock is adjusted with a reason', async () => {
 test('a CSV import with two bad rows reports both and imports the rest', async () => {
   const csv = [
     'sku,name_fr,name_en,unit,store_id,price_xaf,on_hand',
-    `WEB-1,Savon de Marseille,Marseille soap,piece,${store.id},450,20`,
-    `WEB-2,,Palm oil,l,${store.id},1200,10`, // row 3: no French name
-    `WEB-3,Huile de palme rouge,Red palm oil,l,${store.id},1300,8`,
-    `WEB-4,Sel fin,Table salt,barrel,${store.id},200,30`, // row 5: no such unit
-    `WEB-5,Bouillon cube,Stock cube,pack,${store.id},50,100`,
+    `CSV-1,Savon de Marseille,Marseille soap,piece,${store.id},450,20`,
+    `CSV-2,,Palm oil,l,${store.id},1200,10`, // row 3: no French name
+    `CSV-3,Huile de palme rouge,Red palm oil,l,${store.id},1300,8`,
+    `CSV-4,Sel fin,Table salt,barrel,${store.id},200,30`, // row 5: no such unit
+    `CSV-5,Bouillon cube,Stock cube,pack,${store.id},50,100`,
   ].join('\n');
   await page.getByLabel('Fichier CSV').setInputFiles({ name: 'import.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
   await page.getByRole('button', { name: 'Importer' }).click();
   await page.getByText('3 créés, 0 mis à jour, 2 lignes en erreur.').waitFor({ timeout: 15_000 });
   const rows = page.locator('tr.import-error');
   assert.deepEqual((await rows.locator('td:first-child').allInnerTexts()).map(Number).sort(), [3, 5]);
-  await page.getByLabel('Rechercher un produit').fill('WEB-');
-  await page.locator('tr[data-sku^="WEB-"]').nth(2).waitFor();
-  assert.deepEqual((await page.locator('tr[data-sku^="WEB-"]').evaluateAll((r) => r.map((x) => x.dataset.sku))).sort(), [
-    'WEB-1',
-    'WEB-3',
-    'WEB-5',
+  await page.getByLabel('Rechercher un produit').fill('CSV-');
+  await page.locator('tr[data-sku^="CSV-"]').nth(2).waitFor();
+  assert.deepEqual((await page.locator('tr[data-sku^="CSV-"]').evaluateAll((r) => r.map((x) => x.dataset.sku))).sort(), [
+    'CSV-1',
+    'CSV-3',
+    'CSV-5',
   ]);
   await shot(page, '06-csv-import');
 });
@@ -236,6 +310,52 @@ test('inventory advice, team and settings pages are accessible', async () => {
     await shot(page, `07-${name}`);
     await expectAccessible(name);
   }
+});
+
+test('the owner adds a staff member by phone and pauses the store', async () => {
+  const staffPhone = Object.keys(logins()).find((p) => p.startsWith('+2376920')); // a seeded customer
+  assert.ok(staffPhone);
+  await page.getByRole('link', { name: 'Équipe' }).click();
+  await page.getByLabel('Numéro de téléphone de l’employé').fill(staffPhone);
+  await page.getByRole('button', { name: 'Ajouter', exact: true }).click();
+  await page.getByText('Employé ajouté.').waitFor();
+  await page.getByRole('cell', { name: 'Employé' }).first().waitFor();
+  const staffToken = await signIn(staffPhone);
+  const mine = await call('GET', '/v1/users/me/merchant', { token: staffToken });
+  assert.equal(mine.body.my_role, 'merchant_staff');
+  await shot(page, '10-staff-added');
+  await page.getByRole('link', { name: 'Réglages' }).click();
+  await page.getByRole('button', { name: 'Mettre en pause' }).click();
+  await page.getByText('En pause', { exact: true }).waitFor();
+  assert.equal((await call('GET', `/v1/stores/${store.id}`)).body.paused, true);
+  await page.getByRole('button', { name: 'Reprendre les commandes' }).click();
+  await page.getByRole('button', { name: 'Mettre en pause' }).waitFor();
+  assert.equal((await call('GET', `/v1/stores/${store.id}`)).body.paused, false);
+  await page.getByLabel('Rayon de livraison (mètres)').fill('7000');
+  await page.getByLabel('Fermé le dimanche').check();
+  await page.getByRole('button', { name: 'Enregistrer' }).click();
+  await page.getByText('Réglages enregistrés.').waitFor();
+  const after = (await call('GET', `/v1/stores/${store.id}`)).body;
+  assert.equal(after.delivery_radius_m, 7000);
+  assert.equal(after.opening_hours[6], null);
+});
+
+test('a staff member runs the shop but sees neither the team nor the settings', async () => {
+  const staffPhone = Object.keys(logins()).find((p) => p.startsWith('+2376920'));
+  const fresh = await browser.newContext({ viewport: { width: 1024, height: 768 } });
+  const p = await fresh.newPage();
+  await p.goto(`${BASE}/merchant/`);
+  await p.getByLabel('Numéro de téléphone').fill(staffPhone);
+  await p.getByLabel('Mot de passe', { exact: true }).fill(logins()[staffPhone]);
+  await p.getByRole('button', { name: 'Se connecter' }).click();
+  await p.waitForURL(`${BASE}/merchant/orders/`);
+  const nav = p.getByRole('navigation', { name: 'Navigation principale' });
+  await nav.getByRole('link', { name: 'Produits et stock' }).waitFor();
+  assert.equal(await nav.getByRole('link', { name: 'Équipe' }).count(), 0);
+  assert.equal(await nav.getByRole('link', { name: 'Réglages' }).count(), 0);
+  await p.goto(`${BASE}/merchant/settings/`);
+  await p.getByText('Seul le propriétaire modifie les réglages de la boutique.').waitFor();
+  await fresh.close();
 });
 
 test('switching to English translates the app and the API problems', async () => {
