@@ -11,107 +11,40 @@ middle of the load, restarts it and checks:
 Needs OKADA_PG_URL and OKADA_REDIS_URL (scripts/test exports them). Usage: checkout_crash.py PATH_TO_OKADA
 """
 import concurrent.futures
-import json
 import os
 import random
 import signal
-import socket
 import subprocess
 import sys
-import tempfile
 import threading
 import time
-import urllib.error
-import urllib.request
 import uuid
 
-PSQL = os.path.join(os.environ.get("OKADA_PG_BIN", "/usr/lib/postgresql/15/bin"), "psql")
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "support"))
+from okada_platform import Platform, SetupError, call, fail_with, psql  # noqa: E402
+
 INITIAL = 100000
-
-
-def fail(msg):
-    print("chaos: FAIL: " + msg, flush=True)
-    sys.exit(1)
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
-def psql(url, sql):
-    out = subprocess.run([PSQL, "-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", url, "-c", sql],
-                         capture_output=True, text=True, check=True)
-    return out.stdout.strip()
-
-
-def call(port, method, path, body=None, token=None, headers=None, timeout=10):
-    data = None if body is None else json.dumps(body).encode()
-    req = urllib.request.Request("http://127.0.0.1:%d%s" % (port, path), data=data, method=method)
-    if data is not None:
-        req.add_header("Content-Type", "application/json")
-    if token:
-        req.add_header("Authorization", "Bearer " + token)
-    for k, v in (headers or {}).items():
-        req.add_header(k, v)
-    try:
-        with urllib.request.urlopen(req, timeout=timeout) as res:
-            return res.status, json.loads(res.read() or b"null")
-    except urllib.error.HTTPError as e:
-        raw = e.read()
-        try:
-            return e.code, json.loads(raw)
-        except ValueError:
-            return e.code, raw.decode(errors="replace")
+fail = fail_with("chaos")
 
 
 def main():
     if len(sys.argv) != 2:
         fail("usage: checkout_crash.py PATH_TO_OKADA")
     okada = sys.argv[1]
-    base = os.environ.get("OKADA_PG_URL")
-    if not base or not os.environ.get("OKADA_REDIS_URL"):
-        fail("OKADA_PG_URL and OKADA_REDIS_URL must be set (run through scripts/test)")
-    db = "chaos_%d" % os.getpid()
-    admin_url = base.rsplit("/", 1)[0] + "/postgres"
-    db_url = base.rsplit("/", 1)[0] + "/" + db
-    psql(admin_url, "DROP DATABASE IF EXISTS %s" % db)
-    psql(admin_url, "CREATE DATABASE %s" % db)
-    state = tempfile.mkdtemp(prefix="okada-chaos-")
-    port = free_port()
-    env = dict(os.environ)
-    env.update({
-        "OKADA_PG_URL": db_url, "OKADA_HTTP_PORT": str(port), "OKADA_STATE_DIR": state,
-        "OKADA_LOG_LEVEL": "warn", "OKADA_LOG_ACCESS": "false",
-        "OKADA_AUTH_INSECURE_FAST_HASHING": "true", "OKADA_GATEWAY_SIGNIN_PER_MIN": "100000",
-        "OKADA_GATEWAY_CHECKOUT_PER_MIN": "100000", "OKADA_GATEWAY_GENERAL_RATE": "100000",
-        "OKADA_GATEWAY_GENERAL_BURST": "100000",
-        "OKADA_ORDERS_PAYMENT_TTL_MS": "4000", "OKADA_ORDERS_CLAIM_TIMEOUT_MS": "2500", "OKADA_HTTP_REQUEST_DEADLINE_MS": "1000",
-        "OKADA_ORDERS_STRANDED_AFTER_MS": "4000", "OKADA_ORDERS_SETTLE_AFTER_MS": "500",
-        "OKADA_ORDERS_SWEEP_MS": "200", "OKADA_PRODUCTS_RESERVATION_SWEEP_MS": "200",
-        "OKADA_SERVICES_REMOTE": "",
-    })
-    env.pop("OKADA_CONFIG", None)
-    server = None
     try:
-        subprocess.run([okada, "migrate"], env=env, check=True, capture_output=True)
-
-        def start():
-            p = subprocess.Popen([okada, "serve"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            for _ in range(300):
-                try:
-                    if call(port, "GET", "/readyz", timeout=1)[0] == 200:
-                        return p
-                except OSError:
-                    pass
-                time.sleep(0.1)
-            p.kill()
-            fail("okada serve did not become ready")
-
-        server = start()
+        platform = Platform(okada, "chaos", env={
+            "OKADA_GATEWAY_CHECKOUT_PER_MIN": "100000",
+            "OKADA_ORDERS_PAYMENT_TTL_MS": "4000", "OKADA_ORDERS_CLAIM_TIMEOUT_MS": "2500",
+            "OKADA_HTTP_REQUEST_DEADLINE_MS": "1000", "OKADA_ORDERS_STRANDED_AFTER_MS": "4000",
+            "OKADA_ORDERS_SETTLE_AFTER_MS": "500", "OKADA_ORDERS_SWEEP_MS": "200",
+            "OKADA_PRODUCTS_RESERVATION_SWEEP_MS": "200",
+        }).open()
+    except SetupError as e:
+        fail(str(e))
+    port, db_url = platform.port, platform.db_url
+    try:
+        platform.migrate()
+        server = platform.start()
         # Seed: an admin, an approved merchant with a store in Akwa, one product with plenty of stock.
         def signup():
             phone = "+23767%07d" % random.randint(0, 9999999)
@@ -120,8 +53,8 @@ def main():
                 fail("signup: %s %s" % (st, body))
             return phone, body
         admin_phone, _ = signup()
-        subprocess.run([okada, "accounts", "set-role", "--phone", admin_phone, "--role", "admin"], env=env, check=True,
-                       capture_output=True)
+        subprocess.run([okada, "accounts", "set-role", "--phone", admin_phone, "--role", "admin"], env=platform.env,
+                       check=True, capture_output=True)
         admin = call(port, "POST", "/v1/auth/signin", {"phone": admin_phone, "password": "chaos monkey 2026"})[1]["access_token"]
         owner_phone, owner = signup()
         st, merchant = call(port, "POST", "/v1/merchants", {"business_name": "Chaos Market", "category": "grocery",
@@ -182,7 +115,7 @@ def main():
         if killed_at < 5:
             fail("too few checkouts before the kill (%d): the load did not run" % killed_at)
 
-        server = start()
+        server = platform.start()
         # 1. Every acknowledged order is there with its line.
         ids = ",".join("'%s'" % i for i in acknowledged)
         present = int(psql(db_url, "SELECT count(*) FROM orders.orders o WHERE o.public_id IN (%s) AND EXISTS "
@@ -208,18 +141,10 @@ def main():
             time.sleep(0.3)
         print("chaos: ok: %d acknowledged orders all present; stock %s = %d - %d live units; no reservation leaked"
               % (len(acknowledged), stock[0], INITIAL, live), flush=True)
+    except SetupError as e:
+        fail(str(e))
     finally:
-        if server and server.poll() is None:
-            server.send_signal(signal.SIGTERM)
-            try:
-                server.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                server.kill()
-        try:
-            psql(admin_url, "DROP DATABASE IF EXISTS %s WITH (FORCE)" % db)
-        except subprocess.CalledProcessError:
-            pass
-
+        platform.close()
 
 if __name__ == "__main__":
     main()

@@ -14,59 +14,19 @@ Needs OKADA_PG_URL and OKADA_REDIS_URL (scripts/test exports them). Usage: seed_
 """
 import csv
 import datetime
-import json
 import os
 import re
-import shutil
-import socket
 import stat
 import subprocess
 import sys
-import tempfile
 import time
-import urllib.error
-import urllib.request
 
-PSQL = os.path.join(os.environ.get("OKADA_PG_BIN", "/usr/lib/postgresql/15/bin"), "psql")
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "support"))
+from okada_platform import Platform, SetupError, call, fail_with, psql  # noqa: E402
+
 MERCHANTS, CUSTOMERS, RIDERS, ORDERS = 12, 30, 10, 20  # the defaults
 NAMED = ["+237690000001", "+237690000002", "+237690000003", "+237690000004"]
-
-
-def fail(msg):
-    print("seed_itest: FAIL: " + msg, flush=True)
-    sys.exit(1)
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
-def psql(url, sql):
-    out = subprocess.run([PSQL, "-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", url, "-c", sql],
-                         capture_output=True, text=True, check=True)
-    return out.stdout.strip()
-
-
-def call(port, method, path, body=None, token=None, timeout=10):
-    data = None if body is None else json.dumps(body).encode()
-    req = urllib.request.Request("http://127.0.0.1:%d%s" % (port, path), data=data, method=method)
-    if data is not None:
-        req.add_header("Content-Type", "application/json")
-    if token:
-        req.add_header("Authorization", "Bearer " + token)
-    try:
-        with urllib.request.urlopen(req, timeout=timeout) as res:
-            return res.status, json.loads(res.read() or b"null")
-    except urllib.error.HTTPError as e:
-        raw = e.read()
-        try:
-            return e.code, json.loads(raw)
-        except ValueError:
-            return e.code, raw.decode(errors="replace")
+fail = fail_with("seed_itest")
 
 
 def list_all(port, path, token):
@@ -86,38 +46,14 @@ def main():
     if len(sys.argv) != 2:
         fail("usage: seed_itest.py PATH_TO_OKADA")
     okada = sys.argv[1]
-    base = os.environ.get("OKADA_PG_URL")
-    if not base or not os.environ.get("OKADA_REDIS_URL"):
-        fail("OKADA_PG_URL and OKADA_REDIS_URL must be set (run through scripts/test)")
-    db = "seed_%d" % os.getpid()
-    admin_url = base.rsplit("/", 1)[0] + "/postgres"
-    db_url = base.rsplit("/", 1)[0] + "/" + db
-    psql(admin_url, "DROP DATABASE IF EXISTS %s" % db)
-    psql(admin_url, "CREATE DATABASE %s" % db)
-    state = tempfile.mkdtemp(prefix="okada-seed-")
-    port = free_port()
-    env = dict(os.environ)
-    env.update({
-        "OKADA_PG_URL": db_url, "OKADA_HTTP_PORT": str(port), "OKADA_STATE_DIR": state,
-        "OKADA_LOG_LEVEL": "warn", "OKADA_LOG_ACCESS": "false", "OKADA_HTTP_BODY_LIMIT": "6M",
-        "OKADA_AUTH_INSECURE_FAST_HASHING": "true", "OKADA_GATEWAY_SIGNIN_PER_MIN": "100000",
-        "OKADA_GATEWAY_GENERAL_RATE": "100000", "OKADA_GATEWAY_GENERAL_BURST": "100000",
-        "OKADA_SERVICES_REMOTE": "",
-    })
-    env.pop("OKADA_CONFIG", None)
-    server = None
     try:
-        subprocess.run([okada, "migrate"], env=env, check=True, capture_output=True)
-        server = subprocess.Popen([okada, "serve"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        for _ in range(300):
-            try:
-                if call(port, "GET", "/readyz", timeout=1)[0] == 200:
-                    break
-            except OSError:
-                pass
-            time.sleep(0.1)
-        else:
-            fail("okada serve did not become ready")
+        platform = Platform(okada, "seed", env={"OKADA_HTTP_BODY_LIMIT": "6M"}).open()
+    except SetupError as e:
+        fail(str(e))
+    env, state, port, db_url = platform.env, platform.state, platform.port, platform.db_url
+    try:
+        platform.migrate()
+        platform.start()
 
         seed = [okada, "seed", "--city", "douala", "--days", "30", "--seed", "3", "--state-dir", state,
                 "--merchants", str(MERCHANTS), "--customers", str(CUSTOMERS), "--riders", str(RIDERS),
@@ -271,19 +207,10 @@ def main():
               "demo-logins.txt 0600; brain export %d interactions, %d items"
               % (len(merchants), products, len(customers), len(riders), len(orders), len(rows) - 1, len(items) - 1),
               flush=True)
+    except SetupError as e:
+        fail(str(e))
     finally:
-        if server and server.poll() is None:
-            server.terminate()
-            try:
-                server.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                server.kill()
-        try:
-            psql(admin_url, "DROP DATABASE IF EXISTS %s WITH (FORCE)" % db)
-        except subprocess.CalledProcessError:
-            pass
-        shutil.rmtree(state, ignore_errors=True)
-
+        platform.close()
 
 if __name__ == "__main__":
     main()

@@ -52,6 +52,20 @@ after(async () => {
   await browser?.close();
 });
 
+/** The demo customer orders `qty` of the test's product, cash on delivery, as the customer app does. */
+async function placeOrder(qty) {
+  const customer = await signIn(CUSTOMER);
+  const line = await call('PUT', `/v1/carts/${store.id}/lines/${item.product_id}`, { token: customer, body: { qty } });
+  assert.equal(line.status, 200, JSON.stringify(line.body));
+  const placed = await call('POST', '/v1/checkout', {
+    token: customer,
+    headers: { 'Idempotency-Key': randomUUID() },
+    body: { store_id: store.id, payment_method: 'cash', delivery: { location: { lat: 4.058, lon: 9.701 } } },
+  });
+  assert.equal(placed.status, 201, JSON.stringify(placed.body));
+  return { id: placed.body.id, customer };
+}
+
 async function expectField(locator, value) {
   await locator.page().waitForFunction(
     ([el, want]) => el.value === want,
@@ -100,16 +114,7 @@ test('the owner signs in with phone and password', async () => {
 });
 
 test('a customer order placed through the API appears live and is accepted', async () => {
-  const customer = await signIn(CUSTOMER);
-  const line = await call('PUT', `/v1/carts/${store.id}/lines/${item.product_id}`, { token: customer, body: { qty: 2 } });
-  assert.equal(line.status, 200, JSON.stringify(line.body));
-  const placed = await call('POST', '/v1/checkout', {
-    token: customer,
-    headers: { 'Idempotency-Key': randomUUID() },
-    body: { store_id: store.id, payment_method: 'cash', delivery: { location: { lat: 4.058, lon: 9.701 } } },
-  });
-  assert.equal(placed.status, 201, JSON.stringify(placed.body));
-  const id = placed.body.id;
+  const { id } = await placeOrder(2);
   // The live socket brings it: the banner only comes from a live event (the list's own refresh is 60 s).
   await page.getByText(/Nouvelle commande #/).waitFor({ timeout: 20_000 });
   const card = page.locator(`article[data-order-id="${id}"]`);
@@ -158,16 +163,8 @@ test('a customer order placed through the API appears live and is accepted', asy
 });
 
 test('an order is rejected with a reason the customer can read', async () => {
-  const customer = await signIn(CUSTOMER);
-  const line = await call('PUT', `/v1/carts/${store.id}/lines/${item.product_id}`, { token: customer, body: { qty: 1 } });
-  assert.equal(line.status, 200, JSON.stringify(line.body));
-  const placed = await call('POST', '/v1/checkout', {
-    token: customer,
-    headers: { 'Idempotency-Key': randomUUID() },
-    body: { store_id: store.id, payment_method: 'cash', delivery: { location: { lat: 4.058, lon: 9.701 } } },
-  });
-  assert.equal(placed.status, 201, JSON.stringify(placed.body));
-  const card = page.locator(`article[data-order-id="${placed.body.id}"]`);
+  const { id, customer } = await placeOrder(1);
+  const card = page.locator(`article[data-order-id="${id}"]`);
   await card.getByRole('button', { name: 'Refuser' }).click({ timeout: 20_000 });
   const dialog = page.getByRole('dialog');
   await dialog.getByLabel('Raison').selectOption('too_busy');
@@ -175,7 +172,7 @@ test('an order is rejected with a reason the customer can read', async () => {
   await shot(page, '04-reject-dialog');
   await dialog.getByRole('button', { name: 'Refuser' }).click();
   await card.waitFor({ state: 'detached', timeout: 15_000 }); // rejected orders leave the queue
-  const seen = await call('GET', `/v1/orders/${placed.body.id}`, { token: customer });
+  const seen = await call('GET', `/v1/orders/${id}`, { token: customer });
   assert.equal(seen.body.status, 'rejected');
   assert.equal(seen.body.timeline.at(-1).reason, 'Trop de commandes en ce moment: revenez dans une heure');
 });

@@ -1,7 +1,15 @@
 // Form controls that always carry a visible label tied to the input, an error announced to screen readers,
 // and a focus ring: the merchant platform is used on shop tablets, with a keyboard or a finger.
-import { type ButtonHTMLAttributes, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes,
-  type TextareaHTMLAttributes, useId } from 'react';
+import {
+  type ButtonHTMLAttributes,
+  type InputHTMLAttributes,
+  type ReactNode,
+  type SelectHTMLAttributes,
+  type TextareaHTMLAttributes,
+  useEffect,
+  useId,
+  useRef,
+} from 'react';
 
 type Variant = 'primary' | 'secondary' | 'danger' | 'ghost';
 
@@ -55,38 +63,39 @@ function FieldText({ id, error, hint }: { id: string; error?: string | null; hin
   );
 }
 
-export function TextField({ label, error, hint, id, className, ...rest }: FieldProps & InputHTMLAttributes<HTMLInputElement>) {
+/** The attributes that tie an input to its label, hint and error. */
+interface Wiring {
+  id: string;
+  'aria-invalid': true | undefined;
+  'aria-describedby': string | undefined;
+}
+
+/** A labelled field around any input: the label, then the input `render` builds with `Wiring`, then hint and error. */
+export function Field({
+  label,
+  error,
+  hint,
+  id,
+  className,
+  render,
+}: FieldProps & { id?: string; className?: string; render: (wiring: Wiring) => ReactNode }) {
   const auto = useId();
   const fieldId = id ?? auto;
   return (
     <div className={`ok-field${className ? ` ${className}` : ''}`}>
       <label htmlFor={fieldId}>{label}</label>
-      <input
-        id={fieldId}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy(fieldId, error, hint)}
-        {...rest}
-      />
+      {render({ id: fieldId, 'aria-invalid': error ? true : undefined, 'aria-describedby': describedBy(fieldId, error, hint) })}
       <FieldText id={fieldId} error={error} hint={hint} />
     </div>
   );
 }
 
+export function TextField({ label, error, hint, id, className, ...rest }: FieldProps & InputHTMLAttributes<HTMLInputElement>) {
+  return <Field label={label} error={error} hint={hint} id={id} className={className} render={(w) => <input {...w} {...rest} />} />;
+}
+
 export function TextArea({ label, error, hint, id, ...rest }: FieldProps & TextareaHTMLAttributes<HTMLTextAreaElement>) {
-  const auto = useId();
-  const fieldId = id ?? auto;
-  return (
-    <div className="ok-field">
-      <label htmlFor={fieldId}>{label}</label>
-      <textarea
-        id={fieldId}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy(fieldId, error, hint)}
-        {...rest}
-      />
-      <FieldText id={fieldId} error={error} hint={hint} />
-    </div>
-  );
+  return <Field label={label} error={error} hint={hint} id={id} render={(w) => <textarea {...w} {...rest} />} />;
 }
 
 export function SelectField({
@@ -97,20 +106,22 @@ export function SelectField({
   options,
   ...rest
 }: FieldProps & SelectHTMLAttributes<HTMLSelectElement> & { options: { value: string; label: string }[] }) {
-  const auto = useId();
-  const fieldId = id ?? auto;
   return (
-    <div className="ok-field">
-      <label htmlFor={fieldId}>{label}</label>
-      <select id={fieldId} aria-invalid={error ? true : undefined} aria-describedby={describedBy(fieldId, error, hint)} {...rest}>
-        {options.map((o) => (
-          <option key={o.value} value={o.value}>
-            {o.label}
-          </option>
-        ))}
-      </select>
-      <FieldText id={fieldId} error={error} hint={hint} />
-    </div>
+    <Field
+      label={label}
+      error={error}
+      hint={hint}
+      id={id}
+      render={(w) => (
+        <select {...w} {...rest}>
+          {options.map((o) => (
+            <option key={o.value} value={o.value}>
+              {o.label}
+            </option>
+          ))}
+        </select>
+      )}
+    />
   );
 }
 
@@ -166,5 +177,34 @@ export function Spinner({ label }: { label: string }) {
     <span className="ok-spinner" role="status">
       <span className="ok-visually-hidden">{label}</span>
     </span>
+  );
+}
+
+/**
+ * A modal dialog (the native <dialog>: focus is trapped and Escape closes it) opened when mounted. `children` gets
+ * `close`, which closes it and then calls `onClose` (so a parent can unmount it).
+ */
+export function Dialog({
+  title,
+  onClose,
+  children,
+  wide = false,
+}: {
+  title: string;
+  onClose: () => void;
+  children: (close: () => void) => ReactNode;
+  wide?: boolean;
+}) {
+  const ref = useRef<HTMLDialogElement>(null);
+  const titleId = useId();
+  useEffect(() => {
+    ref.current?.showModal();
+  }, []);
+  const close = () => ref.current?.close();
+  return (
+    <dialog ref={ref} onClose={onClose} aria-labelledby={titleId} className={wide ? 'ok-dialog-wide' : undefined}>
+      <h2 id={titleId}>{title}</h2>
+      {children(close)}
+    </dialog>
   );
 }

@@ -4,11 +4,12 @@
 // prints a kitchen ticket.
 import type { LiveEvent } from '@okada/api-client';
 import { useI18n } from '@okada/i18n';
-import { Alert, Badge, Button, Checkbox, SelectField, Spinner, TextArea } from '@okada/ui';
+import { Alert, Badge, Button, Checkbox, Dialog, SelectField, Spinner, TextArea } from '@okada/ui';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useAtom } from 'jotai';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 
+import { DialogActions } from '../../../components/DialogActions';
 import { api } from '../../../lib/api';
 import { useErrorText } from '../../../lib/errors';
 import { useLive } from '../../../lib/live';
@@ -96,44 +97,33 @@ function Ticket({ order }: { order: Order }) {
 function RejectDialog({ order, onClose, storeId }: { order: Order; onClose: () => void; storeId: string }) {
   const { t } = useI18n();
   const errorText = useErrorText();
-  const ref = useRef<HTMLDialogElement>(null);
   const [reason, setReason] = useState<RejectReason>('out_of_stock');
   const [note, setNote] = useState('');
   const change = useChangeStatus(storeId);
-  useEffect(() => {
-    ref.current?.showModal();
-  }, []);
   return (
-    <dialog ref={ref} onClose={onClose} aria-labelledby="reject-title">
-      <h2 id="reject-title">{t('orders.rejectTitle', { id: shortId(order.id) })}</h2>
-      <form
-        method="dialog"
-        onSubmit={(e) => {
-          e.preventDefault();
-          change.mutate(
-            { id: order.id, status: 'rejected', reason: rejectionText(t(`orders.reason.${reason}`), note) },
-            { onSuccess: () => ref.current?.close() },
-          );
-        }}
-      >
-        <SelectField
-          label={t('orders.rejectReason')}
-          value={reason}
-          onChange={(e) => setReason(e.target.value as RejectReason)}
-          options={REJECT_REASONS.map((r) => ({ value: r, label: t(`orders.reason.${r}`) }))}
-        />
-        <TextArea label={t('orders.rejectNote')} value={note} maxLength={400} onChange={(e) => setNote(e.target.value)} />
-        {change.error ? <Alert>{errorText(change.error)}</Alert> : null}
-        <div className="row-actions">
-          <Button type="submit" variant="danger" busy={change.isPending}>
-            {t('orders.reject')}
-          </Button>
-          <Button variant="secondary" onClick={() => ref.current?.close()}>
-            {t('common.cancel')}
-          </Button>
-        </div>
-      </form>
-    </dialog>
+    <Dialog title={t('orders.rejectTitle', { id: shortId(order.id) })} onClose={onClose}>
+      {(close) => (
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            change.mutate(
+              { id: order.id, status: 'rejected', reason: rejectionText(t(`orders.reason.${reason}`), note) },
+              { onSuccess: close },
+            );
+          }}
+        >
+          <SelectField
+            label={t('orders.rejectReason')}
+            value={reason}
+            onChange={(e) => setReason(e.target.value as RejectReason)}
+            options={REJECT_REASONS.map((r) => ({ value: r, label: t(`orders.reason.${r}`) }))}
+          />
+          <TextArea label={t('orders.rejectNote')} value={note} maxLength={400} onChange={(e) => setNote(e.target.value)} />
+          {change.error ? <Alert>{errorText(change.error)}</Alert> : null}
+          <DialogActions close={close} busy={change.isPending} submit={t('orders.reject')} variant="danger" />
+        </form>
+      )}
+    </Dialog>
   );
 }
 

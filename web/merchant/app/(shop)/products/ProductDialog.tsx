@@ -4,10 +4,11 @@
 // and for a new listing the opening stock).
 import type { components } from '@okada/api-client';
 import { useI18n } from '@okada/i18n';
-import { Alert, Button, Checkbox, SelectField, TextArea, TextField } from '@okada/ui';
+import { Alert, Checkbox, Dialog, SelectField, TextArea, TextField } from '@okada/ui';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 
+import { DialogActions } from '../../../components/DialogActions';
 import { api } from '../../../lib/api';
 import { useErrorText } from '../../../lib/errors';
 import { fieldErrors, fieldMessage, intOrNull, parseLines } from '../../../lib/forms';
@@ -67,7 +68,6 @@ export function ProductDialog({
   const { t } = useI18n();
   const errorText = useErrorText();
   const qc = useQueryClient();
-  const ref = useRef<HTMLDialogElement>(null);
   const [form, setForm] = useState<Form>(EMPTY);
   const productId = item?.product_id;
 
@@ -76,10 +76,6 @@ export function ProductDialog({
     enabled: !!productId,
     queryFn: () => api().call(api().client.GET('/v1/products/{id}', { params: { path: { id: productId! } } })),
   });
-
-  useEffect(() => {
-    ref.current?.showModal();
-  }, []);
 
   useEffect(() => {
     const p = product.data as components['schemas']['Product'] | undefined;
@@ -144,22 +140,22 @@ export function ProductDialog({
     onSuccess: () => {
       void qc.invalidateQueries({ queryKey: ['inventory', storeId] });
       if (productId) void qc.invalidateQueries({ queryKey: ['product', productId] });
-      ref.current?.close();
     },
   });
 
   const errs = fieldErrors(save.error);
   const err = (name: string) => (errs[name] ? t(fieldMessage(errs[name]!)) : null);
   const set = <K extends keyof Form>(k: K) => (v: Form[K]) => setForm((f) => ({ ...f, [k]: v }));
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    save.mutate(form);
-  };
-
   return (
-    <dialog ref={ref} onClose={onClose} aria-labelledby="product-title" className="wide-dialog">
-      <h2 id="product-title">{item ? t('products.editTitle', { name: item.name ?? '' }) : t('products.newTitle')}</h2>
-      <form onSubmit={submit} noValidate>
+    <Dialog title={item ? t('products.editTitle', { name: item.name ?? '' }) : t('products.newTitle')} onClose={onClose} wide>
+      {(close) => (
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          save.mutate(form, { onSuccess: close });
+        }}
+        noValidate
+      >
         <div className="grid-2">
           <TextField label={t('products.sku')} required value={form.sku} error={err('sku')} onChange={(e) => set('sku')(e.target.value)} />
           <SelectField
@@ -186,15 +182,9 @@ export function ProductDialog({
         <Checkbox label={t('products.available')} checked={form.available} onChange={(e) => set('available')(e.target.checked)} />
         {save.error ? <Alert>{errorText(save.error)}</Alert> : null}
         {product.error ? <Alert>{errorText(product.error)}</Alert> : null}
-        <div className="row-actions">
-          <Button type="submit" busy={save.isPending}>
-            {t('common.save')}
-          </Button>
-          <Button variant="secondary" onClick={() => ref.current?.close()}>
-            {t('common.cancel')}
-          </Button>
-        </div>
+        <DialogActions close={close} busy={save.isPending} submit={t('common.save')} />
       </form>
-    </dialog>
+      )}
+    </Dialog>
   );
 }

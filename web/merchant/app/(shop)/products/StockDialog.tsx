@@ -2,10 +2,11 @@
 // A stock adjustment with its reason (restock, damaged, expired, count correction, theft, other). One
 // Idempotency-Key per opened dialog: a double tap or a retried request on a bad network counts once.
 import { useI18n } from '@okada/i18n';
-import { Alert, Button, SelectField, TextArea, TextField } from '@okada/ui';
+import { Alert, Dialog, SelectField, TextArea, TextField } from '@okada/ui';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
 
+import { DialogActions } from '../../../components/DialogActions';
 import { api } from '../../../lib/api';
 import { useErrorText } from '../../../lib/errors';
 import { fieldErrors, fieldMessage, intOrNull } from '../../../lib/forms';
@@ -18,14 +19,10 @@ export function StockDialog({ storeId, item, onClose }: { storeId: string; item:
   const { t, number } = useI18n();
   const errorText = useErrorText();
   const qc = useQueryClient();
-  const ref = useRef<HTMLDialogElement>(null);
   const [key] = useState(() => crypto.randomUUID());
   const [delta, setDelta] = useState('');
   const [reason, setReason] = useState<Reason>('restock');
   const [note, setNote] = useState('');
-  useEffect(() => {
-    ref.current?.showModal();
-  }, []);
 
   const adjust = useMutation({
     mutationFn: () =>
@@ -36,50 +33,43 @@ export function StockDialog({ storeId, item, onClose }: { storeId: string; item:
           body: { delta: intOrNull(delta) ?? 0, reason, note: note.trim() || null },
         }),
       ),
-    onSuccess: () => {
-      void qc.invalidateQueries({ queryKey: ['inventory', storeId] });
-      ref.current?.close();
-    },
+    onSuccess: () => void qc.invalidateQueries({ queryKey: ['inventory', storeId] }),
   });
   const errs = fieldErrors(adjust.error);
 
   return (
-    <dialog ref={ref} onClose={onClose} aria-labelledby="stock-title">
-      <h2 id="stock-title">{t('stock.title', { name: item.name ?? '' })}</h2>
-      <p>{t('stock.current', { on_hand: number(item.on_hand ?? 0), reserved: number(item.reserved ?? 0) })}</p>
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          adjust.mutate();
-        }}
-        noValidate
-      >
-        <TextField
-          label={t('stock.delta')}
-          hint={t('stock.deltaHint')}
-          inputMode="numeric"
-          required
-          value={delta}
-          error={errs.delta ? t(fieldMessage(errs.delta)) : null}
-          onChange={(e) => setDelta(e.target.value)}
-        />
-        <SelectField
-          label={t('stock.reason')}
-          value={reason}
-          onChange={(e) => setReason(e.target.value as Reason)}
-          options={REASONS.map((r) => ({ value: r, label: t(`stock.reason.${r}`) }))}
-        />
-        <TextArea label={t('stock.note')} value={note} maxLength={500} onChange={(e) => setNote(e.target.value)} />
-        {adjust.error ? <Alert>{errorText(adjust.error)}</Alert> : null}
-        <div className="row-actions">
-          <Button type="submit" busy={adjust.isPending}>
-            {t('stock.save')}
-          </Button>
-          <Button variant="secondary" onClick={() => ref.current?.close()}>
-            {t('common.cancel')}
-          </Button>
-        </div>
-      </form>
-    </dialog>
+    <Dialog title={t('stock.title', { name: item.name ?? '' })} onClose={onClose}>
+      {(close) => (
+        <>
+          <p>{t('stock.current', { on_hand: number(item.on_hand ?? 0), reserved: number(item.reserved ?? 0) })}</p>
+          <form
+            onSubmit={(e) => {
+              e.preventDefault();
+              adjust.mutate(undefined, { onSuccess: close });
+            }}
+            noValidate
+          >
+            <TextField
+              label={t('stock.delta')}
+              hint={t('stock.deltaHint')}
+              inputMode="numeric"
+              required
+              value={delta}
+              error={errs.delta ? t(fieldMessage(errs.delta)) : null}
+              onChange={(e) => setDelta(e.target.value)}
+            />
+            <SelectField
+              label={t('stock.reason')}
+              value={reason}
+              onChange={(e) => setReason(e.target.value as Reason)}
+              options={REASONS.map((r) => ({ value: r, label: t(`stock.reason.${r}`) }))}
+            />
+            <TextArea label={t('stock.note')} value={note} maxLength={500} onChange={(e) => setNote(e.target.value)} />
+            {adjust.error ? <Alert>{errorText(adjust.error)}</Alert> : null}
+            <DialogActions close={close} busy={adjust.isPending} submit={t('stock.save')} />
+          </form>
+        </>
+      )}
+    </Dialog>
   );
 }
