@@ -292,6 +292,8 @@ test('the dashboard counts today\'s order and the analytics page shows it', asyn
   await page.getByRole('link', { name: 'Statistiques' }).click();
   await page.getByRole('heading', { name: 'Statistiques', level: 1 }).waitFor();
   await page.getByRole('cell', { name: item.name }).first().waitFor({ timeout: 30_000 }); // top products
+  // The order rejected earlier, by its kind (events carry no free text).
+  await page.getByRole('cell', { name: 'Refusée par la boutique' }).waitFor({ timeout: 30_000 });
   await shot(page, '07-analytics');
   await expectAccessible('analytics');
 });
