@@ -272,6 +272,17 @@ test('a CSV import with two bad rows reports both and imports the rest', async (
   await shot(page, '06-csv-import');
 });
 
+test('the template file offered for the store imports as it is', async () => {
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('link', { name: 'Télécharger un modèle de fichier pour cette boutique' }).click(),
+  ]);
+  const file = await download.path();
+  await page.getByLabel('Fichier CSV').setInputFiles(file);
+  await page.getByRole('button', { name: 'Importer' }).click();
+  await page.getByText('1 créés, 0 mis à jour, 0 lignes en erreur.').waitFor({ timeout: 15_000 });
+});
+
 test('the dashboard counts today\'s order and the analytics page shows it', async () => {
   await page.getByRole('link', { name: 'Tableau de bord' }).click();
   await page.getByRole('heading', { name: 'Tableau de bord', level: 1 }).waitFor();
@@ -339,15 +350,25 @@ test('the owner adds a staff member by phone and pauses the store', async () => 
   assert.equal(after.opening_hours[6], null);
 });
 
-test('a staff member runs the shop but sees neither the team nor the settings', async () => {
+test('a staff member signs in with the keyboard alone and sees neither the team nor the settings', async () => {
   const staffPhone = Object.keys(logins()).find((p) => p.startsWith('+2376920'));
   const fresh = await browser.newContext({ viewport: { width: 1024, height: 768 } });
   const p = await fresh.newPage();
   await p.goto(`${BASE}/merchant/`);
-  await p.getByLabel('Numéro de téléphone').fill(staffPhone);
-  await p.getByLabel('Mot de passe', { exact: true }).fill(logins()[staffPhone]);
-  await p.getByRole('button', { name: 'Se connecter' }).click();
+  // Keyboard only: type the phone, Tab to the password, Enter to sign in.
+  await p.getByLabel('Numéro de téléphone').focus();
+  await p.keyboard.type(staffPhone);
+  await p.keyboard.press('Tab');
+  assert.equal(await p.evaluate(() => document.activeElement?.getAttribute('name')), 'password');
+  await p.keyboard.type(logins()[staffPhone]);
+  await p.keyboard.press('Enter');
   await p.waitForURL(`${BASE}/merchant/orders/`);
+  // The first Tab reaches the skip link, which moves the focus to the page's content.
+  await p.getByRole('heading', { name: 'Commandes en cours' }).waitFor();
+  await p.keyboard.press('Tab');
+  assert.equal(await p.evaluate(() => document.activeElement?.textContent), 'Aller au contenu');
+  await p.keyboard.press('Enter');
+  assert.equal(await p.evaluate(() => document.activeElement?.id), 'main');
   const nav = p.getByRole('navigation', { name: 'Navigation principale' });
   await nav.getByRole('link', { name: 'Produits et stock' }).waitFor();
   assert.equal(await nav.getByRole('link', { name: 'Équipe' }).count(), 0);

@@ -4,7 +4,7 @@
 import { useI18n } from '@okada/i18n';
 import { Alert, Button, Card } from '@okada/ui';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useId, useState } from 'react';
+import { useEffect, useId, useState } from 'react';
 
 import { api } from '../../../lib/api';
 import { useErrorText } from '../../../lib/errors';
@@ -14,6 +14,14 @@ type Report = { created?: number; updated?: number; failed?: number; errors?: { 
 
 export const CSV_MAX_BYTES = 5 * 1024 * 1024;
 
+/** A starting file for this store: the columns the import reads, with one example row. */
+export function csvTemplate(storeId: string): string {
+  return [
+    'sku,name_fr,name_en,unit,category,image_urls,lead_time_days,pack_size,shelf_life_days,store_id,price_xaf,on_hand,available,low_stock_threshold',
+    `RIZ-5KG,Riz parfumé 5 kg,Fragrant rice 5 kg,pack,,https://example.cm/riz.jpg,3,4,,${storeId},6500,20,true,5`,
+  ].join('\n');
+}
+
 export function ImportCard({ merchantId, storeId }: { merchantId: string; storeId: string }) {
   const { t } = useI18n();
   const errorText = useErrorText();
@@ -21,6 +29,12 @@ export function ImportCard({ merchantId, storeId }: { merchantId: string; storeI
   const inputId = useId();
   const [file, setFile] = useState<File | null>(null);
   const [tooBig, setTooBig] = useState(false);
+  const [template, setTemplate] = useState<string | null>(null);
+  useEffect(() => {
+    const url = URL.createObjectURL(new Blob([csvTemplate(storeId)], { type: 'text/csv' }));
+    setTemplate(url);
+    return () => URL.revokeObjectURL(url);
+  }, [storeId]);
 
   const upload = useMutation({
     mutationFn: async (f: File) => {
@@ -41,6 +55,13 @@ export function ImportCard({ merchantId, storeId }: { merchantId: string; storeI
   return (
     <Card title={t('import.title')}>
       <p className="muted">{t('import.help')}</p>
+      {template ? (
+        <p>
+          <a href={template} download="okada-modele-catalogue.csv">
+            {t('import.template')}
+          </a>
+        </p>
+      ) : null}
       <form
         onSubmit={(e) => {
           e.preventDefault();

@@ -312,4 +312,6 @@ export const en: Record<keyof typeof fr, string> = {
   'orders.riderStatus': 'Rider: {status}',
 
   'orders.totalLine': 'Total: {amount} ({method})',
+
+  'import.template': 'Download a template file for this store',
 };

@@ -310,4 +310,6 @@ export const fr = {
   'orders.riderStatus': 'Livreur : {status}',
 
   'orders.totalLine': 'Total : {amount} ({method})',
+
+  'import.template': 'Télécharger un modèle de fichier pour cette boutique',
 } as const;
