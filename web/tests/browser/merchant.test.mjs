@@ -160,6 +160,17 @@ test('a customer order placed through the API appears live and is accepted', asy
   await card.getByRole('button', { name: 'Prête pour le livreur' }).click();
   await card.getByText('Prête', { exact: true }).waitFor({ timeout: 15_000 });
   await shot(page, '04-rider-assigned');
+  // The kitchen ticket: only it prints.
+  await card.getByRole('button', { name: 'Imprimer le ticket' }).click();
+  await page.emulateMedia({ media: 'print' });
+  const ticket = page.locator('.ticket');
+  await ticket.waitFor();
+  const text = await ticket.innerText();
+  assert.match(text, new RegExp(`2 × ${item.name.replace(/[()]/g, '\\$&')}`));
+  assert.match(text.replace(/\s/g, ' '), /Total : [0-9 ]+ FCFA \(Espèces à la livraison\)/);
+  assert.equal(await page.getByRole('heading', { name: 'Commandes en cours' }).isVisible(), false);
+  await shot(page, '04-ticket-print');
+  await page.emulateMedia({ media: 'screen' });
 });
 
 test('an order is rejected with a reason the customer can read', async () => {
