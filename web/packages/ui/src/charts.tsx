@@ -43,12 +43,15 @@ export function BarChart({
   data,
   format = (v) => String(v),
   valueLabel,
+  labelHeader,
   labelEvery = 1,
 }: {
   title: string;
   data: BarDatum[];
   format?: (v: number) => string;
   valueLabel: string;
+  /** Header of the labels' column in the screen-reader table (e.g. "Hour", "Day"). */
+  labelHeader: string;
   /** Show one x label in this many (hours of a day: 3). */
   labelEvery?: number;
 }) {
@@ -73,7 +76,7 @@ export function BarChart({
           ))}
         </div>
       </div>
-      <DataTable caption={title} headers={['', valueLabel]} rows={data.map((d) => [d.label, format(d.value)])} />
+      <DataTable caption={title} headers={[labelHeader, valueLabel]} rows={data.map((d) => [d.label, format(d.value)])} />
     </figure>
   );
 }

@@ -77,6 +77,7 @@ export default function AnalyticsPage() {
           <Card>
             <BarChart
               title={a.granularity === 'hour' ? t('analytics.salesByHour') : t('analytics.salesByDay')}
+              labelHeader={a.granularity === 'hour' ? t('chart.hour') : t('chart.day')}
               valueLabel={t('dashboard.revenue')}
               labelEvery={Math.max(1, Math.ceil(a.series.length / 10))}
               data={a.series.map((b) => ({ label: label(b.start), value: b.revenue_xaf }))}
@@ -87,6 +88,7 @@ export default function AnalyticsPage() {
             <Card>
               <BarChart
                 title={t('analytics.hourOfDay')}
+                labelHeader={t('chart.hour')}
                 valueLabel={t('dashboard.orders')}
                 labelEvery={3}
                 data={a.by_hour_of_day.map((h) => ({ label: `${String(h.hour).padStart(2, '0')}h`, value: h.orders }))}

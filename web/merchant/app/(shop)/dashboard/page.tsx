@@ -67,6 +67,7 @@ export default function DashboardPage() {
           {todayStats.data ? (
             <BarChart
               title={t('dashboard.byHour')}
+              labelHeader={t('chart.hour')}
               valueLabel={t('dashboard.orders')}
               labelEvery={3}
               data={todayStats.data.series.map((b) => ({ label: hourLabel(b.start), value: b.orders }))}
@@ -78,6 +79,7 @@ export default function DashboardPage() {
           {fortnight.data ? (
             <BarChart
               title={t('dashboard.byDay')}
+              labelHeader={t('chart.day')}
               valueLabel={t('dashboard.revenue')}
               labelEvery={2}
               data={fortnight.data.series.map((b) => ({ label: shortDay(`${b.start}T12:00:00Z`), value: b.revenue_xaf }))}

@@ -314,4 +314,7 @@ export const en: Record<keyof typeof fr, string> = {
   'orders.totalLine': 'Total: {amount} ({method})',
 
   'import.template': 'Download a template file for this store',
+
+  'chart.hour': 'Hour',
+  'chart.day': 'Day',
 };

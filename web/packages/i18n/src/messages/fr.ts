@@ -312,4 +312,7 @@ export const fr = {
   'orders.totalLine': 'Total : {amount} ({method})',
 
   'import.template': 'Télécharger un modèle de fichier pour cette boutique',
+
+  'chart.hour': 'Heure',
+  'chart.day': 'Jour',
 } as const;
