@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { fieldErrors, fieldMessage, intOrNull, parseLines } from './forms';
 import { firstBadDay, fromForm, toForm } from './hours';
 import { matches } from './inventory';
-import { type Order, deliveryKey, nextStep, queueOrder, rejectionText } from './orders';
+import { type Order, deliveryKey, doneOn, nextStep, queueOrder, rejectionText } from './orders';
 import { ApiError } from '@okada/api-client';
 
 function order(id: string, status: Order['status'], created_at: string): Order {
@@ -21,6 +21,19 @@ describe('order queue', () => {
       order('f', 'pending_payment', '2026-12-01T10:02:00Z'),
     ]);
     expect(q.map((o) => o.id)).toEqual(['e', 'b', 'd', 'a']);
+  });
+
+  it('lists the orders that left the queue on a Douala day, newest first', () => {
+    const all = [
+      order('a', 'completed', '2026-12-01T09:00:00Z'),
+      order('b', 'rejected', '2026-12-01T22:59:00Z'), // 23:59 in Douala: still the 1st
+      order('c', 'cancelled', '2026-12-01T23:10:00Z'), // 00:10 on the 2nd in Douala
+      order('d', 'preparing', '2026-12-01T10:00:00Z'),
+      order('e', 'pending_payment', '2026-12-01T10:00:00Z'),
+      order('f', 'delivered', '2026-11-30T12:00:00Z'),
+    ];
+    expect(doneOn(all, '2026-12-01').map((o) => o.id)).toEqual(['b', 'a']);
+    expect(doneOn(all, '2026-12-02').map((o) => o.id)).toEqual(['c']);
   });
 
   it('offers the next kitchen step', () => {

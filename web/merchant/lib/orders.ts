@@ -73,3 +73,11 @@ export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 export function deliveryKey(status: string): `delivery.${DeliveryStatus}` | null {
   return (DELIVERY_STATUSES as readonly string[]).includes(status) ? `delivery.${status as DeliveryStatus}` : null;
 }
+
+/** Orders placed on Douala day `day` (YYYY-MM-DD) that left the queue (delivered, cancelled, …), newest first. */
+export function doneOn(orders: Order[], day: string): Order[] {
+  const dayOf = (iso: string) => new Date(new Date(iso).getTime() + 3600_000).toISOString().slice(0, 10);
+  return orders
+    .filter((o) => !isActive(o.status) && o.status !== 'pending_payment' && dayOf(o.created_at) === day)
+    .sort((a, b) => b.created_at.localeCompare(a.created_at));
+}

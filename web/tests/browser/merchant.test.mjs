@@ -183,6 +183,8 @@ test('an order is rejected with a reason the customer can read', async () => {
   await shot(page, '04-reject-dialog');
   await dialog.getByRole('button', { name: 'Refuser' }).click();
   await card.waitFor({ state: 'detached', timeout: 15_000 }); // rejected orders leave the queue
+  const done = page.getByRole('region', { name: 'Terminées aujourd’hui' });
+  await done.getByRole('row', { name: new RegExp(`#${id.slice(-6).toUpperCase()}.*Refusée`) }).waitFor();
   const seen = await call('GET', `/v1/orders/${id}`, { token: customer });
   assert.equal(seen.body.status, 'rejected');
   assert.equal(seen.body.timeline.at(-1).reason, 'Trop de commandes en ce moment: revenez dans une heure');

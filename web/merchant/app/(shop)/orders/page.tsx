@@ -10,6 +10,7 @@ import { useAtom } from 'jotai';
 import { useEffect, useState } from 'react';
 
 import { DialogActions } from '../../../components/DialogActions';
+import { doualaToday } from '../../../lib/analytics';
 import { api } from '../../../lib/api';
 import { useErrorText } from '../../../lib/errors';
 import { useLive } from '../../../lib/live';
@@ -18,6 +19,7 @@ import {
   type OrderStatus,
   REJECT_REASONS,
   deliveryKey,
+  doneOn,
   type RejectReason,
   nextStep,
   queueOrder,
@@ -190,7 +192,7 @@ function OrderCard({ order, fresh, storeId, onPrint }: { order: Order; fresh: bo
 }
 
 export default function OrdersPage() {
-  const { t } = useI18n();
+  const { t, time, xaf } = useI18n();
   const errorText = useErrorText();
   const qc = useQueryClient();
   const { store } = useCurrentStore();
@@ -232,7 +234,9 @@ export default function OrdersPage() {
     };
   }, [printing]);
 
-  const queue = queueOrder((orders.data?.items ?? []) as Order[]);
+  const all = (orders.data?.items ?? []) as Order[];
+  const queue = queueOrder(all);
+  const done = doneOn(all, doualaToday());
   return (
     <>
       <h1>{t('orders.title')}</h1>
@@ -265,6 +269,37 @@ export default function OrdersPage() {
           <OrderCard key={o.id} order={o} fresh={fresh.has(o.id)} storeId={storeId} onPrint={setPrinting} />
         ))}
       </section>
+      {done.length ? (
+        <section aria-labelledby="done-title" className="done-today">
+          <h2 id="done-title">{t('orders.doneToday')}</h2>
+          <div className="table-wrap">
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">{t('orders.number')}</th>
+                  <th scope="col">{t('orders.placedAt')}</th>
+                  <th scope="col">{t('orders.state')}</th>
+                  <th scope="col" className="num">
+                    {t('orders.amount')}
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {done.map((o) => (
+                  <tr key={o.id}>
+                    <td>#{shortId(o.id)}</td>
+                    <td>{time(o.created_at)}</td>
+                    <td>
+                      <Badge tone={statusTone(o.status)}>{t(`status.${o.status}`)}</Badge>
+                    </td>
+                    <td className="num">{xaf(o.total_xaf)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </section>
+      ) : null}
       {printing ? <Ticket order={printing} /> : null}
     </>
   );

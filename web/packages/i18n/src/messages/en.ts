@@ -317,4 +317,10 @@ export const en: Record<keyof typeof fr, string> = {
 
   'chart.hour': 'Hour',
   'chart.day': 'Day',
+
+  'orders.doneToday': 'Finished today',
+  'orders.number': 'Number',
+  'orders.placedAt': 'Placed at',
+  'orders.state': 'State',
+  'orders.amount': 'Amount',
 };

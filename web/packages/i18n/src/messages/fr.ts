@@ -315,4 +315,10 @@ export const fr = {
 
   'chart.hour': 'Heure',
   'chart.day': 'Jour',
+
+  'orders.doneToday': 'Terminées aujourd’hui',
+  'orders.number': 'Numéro',
+  'orders.placedAt': 'Passée à',
+  'orders.state': 'État',
+  'orders.amount': 'Montant',
 } as const;
