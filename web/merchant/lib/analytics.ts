@@ -1,6 +1,7 @@
 'use client';
 // The analytics service's store figures (rollups per store per hour and day, fed by order events).
 import type { components } from '@okada/api-client';
+import { doualaDay } from '@okada/i18n';
 import { useQuery } from '@tanstack/react-query';
 
 import { api } from './api';
@@ -23,9 +24,9 @@ export function cancelKey(kind: string): `cancel.${CancelKind}` {
   return (CANCEL_KINDS as readonly string[]).includes(kind) ? `cancel.${kind as CancelKind}` : 'cancel.cancelled_by_platform';
 }
 
-/** Today's date in Douala (UTC+1, no daylight saving), as YYYY-MM-DD. */
+/** Today's date in Douala, as YYYY-MM-DD. */
 export function doualaToday(now: Date = new Date()): string {
-  return new Date(now.getTime() + 3600_000).toISOString().slice(0, 10);
+  return doualaDay(now);
 }
 
 /** The date `days` days before `day` (YYYY-MM-DD). */

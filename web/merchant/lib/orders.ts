@@ -1,6 +1,6 @@
 // The merchant's side of the order lifecycle: what each status asks of the shop, and the next step.
 import type { components } from '@okada/api-client';
-import type { MessageKey } from '@okada/i18n';
+import { doualaDay, type MessageKey } from '@okada/i18n';
 
 export type Order = components['schemas']['Order'];
 export type OrderStatus = components['schemas']['OrderStatus'];
@@ -76,8 +76,7 @@ export function deliveryKey(status: string): `delivery.${DeliveryStatus}` | null
 
 /** Orders placed on Douala day `day` (YYYY-MM-DD) that left the queue (delivered, cancelled, …), newest first. */
 export function doneOn(orders: Order[], day: string): Order[] {
-  const dayOf = (iso: string) => new Date(new Date(iso).getTime() + 3600_000).toISOString().slice(0, 10);
   return orders
-    .filter((o) => !isActive(o.status) && o.status !== 'pending_payment' && dayOf(o.created_at) === day)
+    .filter((o) => !isActive(o.status) && o.status !== 'pending_payment' && doualaDay(o.created_at) === day)
     .sort((a, b) => b.created_at.localeCompare(a.created_at));
 }

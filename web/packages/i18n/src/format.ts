@@ -16,6 +16,11 @@ function cached<T extends Intl.NumberFormat | Intl.DateTimeFormat>(key: string, 
   return f as T;
 }
 
+/** The calendar day in Douala (UTC+1, no daylight saving) of an instant, as YYYY-MM-DD. */
+export function doualaDay(at: string | Date = new Date()): string {
+  return new Date(new Date(at).getTime() + 3600_000).toISOString().slice(0, 10);
+}
+
 /** "1 500 FCFA" in French, "FCFA 1,500" in English. */
 export function formatXaf(amount: number, lang: Lang): string {
   return cached(`xaf:${lang}`, () =>

@@ -2,7 +2,7 @@
 // The live order queue: orders of the store arrive over the live socket (channel store:<id>) with a chime and
 // a banner; the shop accepts or rejects (with a reason), marks preparing and ready, follows the rider, and
 // prints a kitchen ticket.
-import type { LiveEvent } from '@okada/api-client';
+import { ApiError, type LiveEvent } from '@okada/api-client';
 import { useI18n } from '@okada/i18n';
 import { Alert, Badge, Button, Checkbox, Dialog, SelectField, Spinner, TextArea } from '@okada/ui';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -48,8 +48,9 @@ function useDelivery(id: string, status: OrderStatus) {
           status: string;
           rider_id: string | null;
         };
-      } catch {
-        return null; // no delivery yet (no rider offered)
+      } catch (e) {
+        if (e instanceof ApiError && e.status === 404) return null; // no delivery yet (not accepted long enough)
+        throw e;
       }
     },
   });

@@ -87,7 +87,7 @@ export function ProductDialog({
       description_fr: p.description_fr ?? '',
       description_en: p.description_en ?? '',
       unit: (p.unit ?? 'piece') as Unit,
-      category: (p as { category?: string | null }).category ?? '',
+      category: p.category ?? '',
       images: (p.image_urls ?? []).join('\n'),
       lead_time_days: String(p.lead_time_days ?? 1),
       pack_size: String(p.pack_size ?? 1),
